@@ -1,0 +1,9 @@
+/**
+ * The command table. Add one line per command; each module exports `summary` and `run`.
+ */
+export interface Command {
+  summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+export const COMMANDS: Record<string, Command> = {};

@@ -1,0 +1,49 @@
+// Bundles the extension, the language server and the CLI with esbuild (webviews get their own entry points
+// once they exist). One command: `npm run build`; `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+// Packages that load .wasm / .node files next to their own sources, or are optional at run time, stay external.
+const external = [
+  'vscode',
+  'onnxruntime-node',
+  '@tensorflow/tfjs-node',
+  '@tensorflow/tfjs-backend-wasm',
+  'h5wasm',
+  'jsroot',
+];
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  external,
+  logLevel: 'warning',
+};
+
+const entries = [
+  { entryPoints: ['cli/main.ts'], outfile: 'dist/cli.mjs', format: 'esm',
+    banner: { js: "import { createRequire as __hmlCreateRequire } from 'node:module'; const require = __hmlCreateRequire(import.meta.url);" } },
+  { entryPoints: ['server/main.ts'], outfile: 'dist/server.cjs', format: 'cjs' },
+  { entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.cjs', format: 'cjs' },
+].filter((e) => existsSync(e.entryPoints[0]));
+
+for (const w of [
+  ['webviews/results/main.ts', 'dist/webviews/results.js'],
+  ['webviews/event-display/main.ts', 'dist/webviews/event-display.js'],
+  ['webviews/dataset/main.ts', 'dist/webviews/dataset.js'],
+]) {
+  if (existsSync(w[0])) {
+    entries.push({ entryPoints: [w[0]], outfile: w[1], format: 'iife', platform: 'browser', target: 'es2022', external: [] });
+  }
+}
+
+const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}
