@@ -1,0 +1,267 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dataset, DatasetArrays } from '../../datasets/types';
+import { writeFileAtomic } from '../../util/atomic';
+import { HmlError } from '../../util/errors';
+import { hashValue, sha256Hex } from '../../util/hash';
+import { deriveSeed, Rng } from '../../util/random';
+import type { TrainContext, TrainingCurvePoint, TrainResult } from '../types';
+import { rocAuc } from '../../metrics/roc';
+import { type Architecture, dropoutWidths, forward, initialParams, paramShapes, sizeOf } from './architecture';
+import { initNnBackend, tf } from './backend';
+import { decodeFloat32, encodeFloat32, logits, makeSaved, NetworkModel } from './model';
+import { applyPreprocessing, fitPreprocessing } from './preprocess';
+import { buildArchitecture, checkDataset, type NetworkSettings, type NetworkType, parseSettings } from './settings';
+
+/**
+ * The training loop shared by mlp, cnn and pfn. A lean loop instead of tfjs-layers' model.fit: per-step framework
+ * overhead dominates small networks, so each step is one tape (tf.valueAndGrads) over the forward pass, batches
+ * are gathered in JS (no GatherV2), and Adam runs in JS on flat float32 arrays (a handful of small tensors instead
+ * of ~10 tfjs ops per weight). Every random choice (initial weights, shuffling, dropout) comes from a seeded
+ * stream derived from ctx.seed and the epoch, so a run is reproducible on one backend and resumes exactly from a
+ * checkpoint.
+ */
+
+const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+const CHECKPOINT_VERSION = 1;
+
+interface Split { x: Float32Array; mask?: Float32Array; y: Float32Array; w: Float32Array; n: number }
+
+interface State {
+  epoch: number;
+  params: Float32Array[];
+  m: Float32Array[];
+  v: Float32Array[];
+  step: number;
+  best: number;
+  bestParams: Float32Array[];
+  wait: number;
+  stopped: boolean;
+  curves: TrainingCurvePoint[];
+}
+
+function cancelled(): HmlError {
+  return new HmlError('cancelled', 'training was cancelled; run again to resume from the last finished epoch (its checkpoint is kept)', { exitCode: 130 });
+}
+
+/** Class weights × training weights for the rows `rows` of `arr`. */
+function sampleWeights(arr: DatasetArrays, rows: ArrayLike<number>, settings: NetworkSettings, wSig: number, wBkg: number): Float32Array {
+  const w = new Float32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    w[i] = (arr.trainWeights ? arr.trainWeights[r] : 1) * (arr.labels[r] === 1 ? wSig : wBkg);
+  }
+  void settings;
+  return w;
+}
+
+function classWeights(settings: NetworkSettings, arr: DatasetArrays, rows: ArrayLike<number>): [number, number] {
+  const cw = settings.classWeight;
+  if (cw === 'none') return [1, 1];
+  if (cw !== 'balanced') return [cw.signal, cw.background];
+  let s = 0, b = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const t = arr.trainWeights ? arr.trainWeights[r] : 1;
+    if (arr.labels[r] === 1) s += t;
+    else b += t;
+  }
+  return [(s + b) / (2 * s), (s + b) / (2 * b)];
+}
+
+function range(a: number, b: number): Uint32Array {
+  const r = new Uint32Array(b - a);
+  for (let i = 0; i < r.length; i++) r[i] = a + i;
+  return r;
+}
+
+/** Weighted mean binary cross-entropy of logits z against labels y. */
+function bce(z: Float32Array, y: Float32Array, w: Float32Array): number {
+  let s = 0, sw = 0;
+  for (let i = 0; i < z.length; i++) {
+    const zi = z[i];
+    // softplus(z) − y·z, stable for large |z|
+    const sp = Math.max(zi, 0) + Math.log1p(Math.exp(-Math.abs(zi)));
+    s += w[i] * (sp - y[i] * zi);
+    sw += w[i];
+  }
+  return sw > 0 ? s / sw : NaN;
+}
+
+function encodeList(a: readonly Float32Array[]): string[] {
+  return a.map(encodeFloat32);
+}
+
+function decodeList(a: readonly string[], shapes: number[][]): Float32Array[] {
+  return a.map((s, i) => decodeFloat32(s, sizeOf(shapes[i])));
+}
+
+function saveCheckpoint(path: string, fingerprint: string, st: State): void {
+  writeFileAtomic(path, JSON.stringify({
+    version: CHECKPOINT_VERSION, fingerprint, epoch: st.epoch, step: st.step, best: Number.isFinite(st.best) ? st.best : null,
+    wait: st.wait, stopped: st.stopped, curves: st.curves,
+    params: encodeList(st.params), m: encodeList(st.m), v: encodeList(st.v), bestParams: encodeList(st.bestParams),
+  }));
+}
+
+function loadCheckpoint(path: string, fingerprint: string, shapes: number[][]): State | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const c = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    if (c.version !== CHECKPOINT_VERSION || c.fingerprint !== fingerprint) return undefined;
+    return {
+      epoch: c.epoch as number, step: c.step as number, best: c.best === null ? Infinity : (c.best as number),
+      wait: c.wait as number, stopped: c.stopped as boolean, curves: c.curves as TrainingCurvePoint[],
+      params: decodeList(c.params as string[], shapes), m: decodeList(c.m as string[], shapes),
+      v: decodeList(c.v as string[], shapes), bestParams: decodeList(c.bestParams as string[], shapes),
+    };
+  } catch {
+    // A damaged checkpoint is not trusted: start again from epoch 0.
+    return undefined;
+  }
+}
+
+/**
+ * Trains a network of `type` on `dataset`. `rawSettings` as in the analysis file (snake_case or camelCase);
+ * bad settings, a dataset of the wrong kind or a dataset with one class throw HmlError before training starts.
+ */
+export async function trainNetwork(type: NetworkType, dataset: Dataset, rawSettings: Record<string, unknown>, ctx: TrainContext): Promise<TrainResult> {
+  const loc = ctx.settingsLocation;
+  const settings = parseSettings(type, rawSettings, loc);
+  checkDataset(type, dataset, settings, loc);
+  const be = await initNnBackend();
+  const kind = dataset.kind;
+  const rowShape = dataset.rowShape;
+
+  // Validation: the dataset's own split, else the end of train (CONTRACTS.md "Datasets").
+  let trainRows: Uint32Array, valArr: DatasetArrays, valRows: Uint32Array;
+  if (dataset.validation && dataset.validation.n > 0) {
+    trainRows = range(0, dataset.train.n);
+    valArr = dataset.validation;
+    valRows = range(0, dataset.validation.n);
+  } else {
+    const nVal = Math.max(1, Math.floor(dataset.train.n * settings.validationFraction));
+    trainRows = range(0, dataset.train.n - nVal);
+    valArr = dataset.train;
+    valRows = range(dataset.train.n - nVal, dataset.train.n);
+  }
+  const pre = fitPreprocessing(kind, rowShape, dataset.train, trainRows, settings.scaling, settings.fill);
+  const [wSig, wBkg] = classWeights(settings, dataset.train, trainRows);
+  const mk = (arr: DatasetArrays, rows: Uint32Array): Split => {
+    const { x, mask } = applyPreprocessing(kind, rowShape, arr, pre, rows);
+    const y = new Float32Array(rows.length);
+    for (let i = 0; i < rows.length; i++) y[i] = arr.labels[rows[i]];
+    return { x, mask, y, w: sampleWeights(arr, rows, settings, wSig, wBkg), n: rows.length };
+  };
+  const tr = mk(dataset.train, trainRows);
+  const va = mk(valArr, valRows);
+
+  const arch = buildArchitecture(type, settings, rowShape);
+  const shapes = paramShapes(arch);
+  const fingerprint = hashValue({
+    type, settings, arch, seed: String(ctx.seed), data: sha256Hex(new Uint8Array(tr.x.buffer)), labels: sha256Hex(new Uint8Array(tr.y.buffer)),
+    weights: sha256Hex(new Uint8Array(tr.w.buffer)), val: sha256Hex(new Uint8Array(va.x.buffer)),
+  });
+  const ckPath = ctx.checkpointDir ? join(ctx.checkpointDir, 'checkpoint.json') : undefined;
+  let st = ckPath ? loadCheckpoint(ckPath, fingerprint, shapes) : undefined;
+  if (!st) {
+    const params = initialParams(arch, new Rng(deriveSeed(String(ctx.seed), 'nn-init')));
+    st = {
+      epoch: 0, params, m: shapes.map((s) => new Float32Array(sizeOf(s))), v: shapes.map((s) => new Float32Array(sizeOf(s))),
+      step: 0, best: Infinity, bestParams: params.map((p) => p.slice()), wait: 0, stopped: false, curves: [],
+    };
+  }
+
+  const perRow = sizeOf(rowShape);
+  const nPart = kind === 'cloud' ? rowShape[0] : 0;
+  const bs = Math.min(settings.batchSize, tr.n);
+  const bx = new Float32Array(bs * perRow), by = new Float32Array(bs), bw = new Float32Array(bs);
+  const bm = nPart ? new Float32Array(bs * nPart) : undefined;
+  const drops = dropoutWidths(arch);
+  const lr = settings.learningRate;
+
+  for (; st.epoch < settings.epochs && !st.stopped; ) {
+    const epoch = st.epoch;
+    const order = range(0, tr.n);
+    new Rng(deriveSeed(String(ctx.seed), 'nn-shuffle', epoch)).shuffle(order);
+    const dropRng = new Rng(deriveSeed(String(ctx.seed), 'nn-dropout', epoch));
+    let lossSum = 0;
+    for (let s = 0; s < tr.n; s += bs) {
+      if (ctx.signal?.aborted) throw cancelled();
+      const nb = Math.min(bs, tr.n - s);
+      for (let i = 0; i < nb; i++) {
+        const r = order[s + i];
+        bx.set(tr.x.subarray(r * perRow, (r + 1) * perRow), i * perRow);
+        by[i] = tr.y[r];
+        bw[i] = tr.w[r];
+        if (bm && tr.mask) bm.set(tr.mask.subarray(r * nPart, (r + 1) * nPart), i * nPart);
+      }
+      const masks = drops.map((d) => {
+        const rows = d.perParticle ? nb * nPart : nb;
+        const m = new Float32Array(rows * d.width);
+        const keep = 1 / (1 - d.rate);
+        for (let k = 0; k < m.length; k++) m[k] = dropRng.uniform() < d.rate ? 0 : keep;
+        return { m, shape: [rows, d.width] };
+      });
+      const grads = tf.tidy(() => {
+        const xb = tf.tensor(bx.subarray(0, nb * perRow), [nb, ...rowShape]);
+        const yb = tf.tensor2d(by.subarray(0, nb), [nb, 1]);
+        const wb = tf.tensor2d(bw.subarray(0, nb), [nb, 1]);
+        const mb = bm ? tf.tensor2d(bm.subarray(0, nb * nPart), [nb, nPart]) : undefined;
+        const dm = masks.map((d) => tf.tensor2d(d.m, d.shape as [number, number]));
+        const pt = st.params.map((p, i) => tf.tensor(p, shapes[i]));
+        const f = (...ps: tf.Tensor[]): tf.Scalar => {
+          const z = forward(arch, ps, xb, { mask: mb, dropoutMasks: dm });
+          // weighted mean of softplus(z) − y·z, the binary cross-entropy of sigmoid(z)
+          return tf.div(tf.sum(tf.mul(wb, tf.sub(tf.softplus(z), tf.mul(yb, z)))), nb) as tf.Scalar;
+        };
+        const { value, grads: g } = tf.valueAndGrads(f)(pt);
+        return [value, ...g];
+      });
+      lossSum += (grads[0].dataSync() as Float32Array)[0] * nb;
+      st.step++;
+      const b1t = 1 - Math.pow(ADAM.beta1, st.step), b2t = 1 - Math.pow(ADAM.beta2, st.step);
+      const lrT = (lr * Math.sqrt(b2t)) / b1t;
+      for (let k = 0; k < st.params.length; k++) {
+        const g = grads[k + 1].dataSync() as Float32Array;
+        const p = st.params[k], m = st.m[k], v = st.v[k];
+        for (let j = 0; j < p.length; j++) {
+          const gj = g[j];
+          m[j] = ADAM.beta1 * m[j] + (1 - ADAM.beta1) * gj;
+          v[j] = ADAM.beta2 * v[j] + (1 - ADAM.beta2) * gj * gj;
+          p[j] -= (lrT * m[j]) / (Math.sqrt(v[j]) + ADAM.epsilon);
+        }
+      }
+      grads.forEach((t) => t.dispose());
+    }
+    const loss = lossSum / tr.n;
+    const zv = logits(arch, st.params, va.x, va.n, va.mask);
+    const valLoss = bce(zv, va.y, va.w);
+    const valAuc = rocAuc(zv, va.y);
+    st.epoch = epoch + 1;
+    st.curves.push({ epoch: st.epoch, loss, val_loss: Number.isFinite(valLoss) ? valLoss : null, val_auc: Number.isFinite(valAuc) ? valAuc : null });
+    if (valLoss < st.best - settings.minDelta) {
+      st.best = valLoss;
+      st.bestParams = st.params.map((p) => p.slice());
+      st.wait = 0;
+    } else {
+      st.wait++;
+      if (settings.patience > 0 && st.wait >= settings.patience) st.stopped = true;
+    }
+    if (ckPath) saveCheckpoint(ckPath, fingerprint, st);
+    ctx.onMetric?.('loss', loss, st.epoch);
+    ctx.onMetric?.('val_loss', valLoss, st.epoch);
+    ctx.onMetric?.('val_auc', valAuc, st.epoch);
+    ctx.onProgress?.(st.epoch, settings.epochs, 'epoch');
+  }
+
+  const finalParams = settings.restoreBest && Number.isFinite(st.best) ? st.bestParams : st.params;
+  const saved = makeSaved(type, kind, dataset.featureNames, arch, pre, finalParams, be.name);
+  return { model: new NetworkModel(saved, finalParams.map((p) => p.slice())), curves: st.curves, backend: be.name };
+}
+
+export const trainMlp = (dataset: Dataset, settings: Record<string, unknown>, ctx: TrainContext): Promise<TrainResult> => trainNetwork('mlp', dataset, settings, ctx);
+export const trainCnn = (dataset: Dataset, settings: Record<string, unknown>, ctx: TrainContext): Promise<TrainResult> => trainNetwork('cnn', dataset, settings, ctx);
+export const trainPfn = (dataset: Dataset, settings: Record<string, unknown>, ctx: TrainContext): Promise<TrainResult> => trainNetwork('pfn', dataset, settings, ctx);
+
+export type { Architecture };
