@@ -99,7 +99,7 @@ export interface DelphesBranch {
 function wrap(path: string, err: unknown, what: string, event?: number): HmlError {
   if (err instanceof HmlError) return err;
   const msg = err instanceof Error ? err.message : String(err);
-  return new HmlError('delphes-read-error', `${path}: ${what} failed (${msg}); the file may be truncated or not written by Delphes`, {
+  return new HmlError('delphes-read-error', `${what} failed (${msg}); the file may be truncated or not written by Delphes`, {
     location: { file: path, event },
     cause: err,
   });
@@ -107,7 +107,7 @@ function wrap(path: string, err: unknown, what: string, event?: number): HmlErro
 
 async function openTree(path: string): Promise<RootTree> {
   const magic = headBytes(path, 4).toString('latin1');
-  if (magic !== 'root') throw new HmlError('delphes-bad-header', `${path} is not a ROOT file (it does not start with "root"); give a Delphes output file`, { location: { file: path } });
+  if (magic !== 'root') throw new HmlError('delphes-bad-header', `the file is not a ROOT file (it does not start with "root"); give a Delphes output file`, { location: { file: path } });
   let tree: RootTree | null;
   try {
     const f = (await openFile(path)) as { readObject(name: string): Promise<RootTree | null> };
@@ -116,7 +116,7 @@ async function openTree(path: string): Promise<RootTree> {
     throw wrap(path, err, 'opening the tree "Delphes"');
   }
   if (!tree || tree._typename !== 'TTree') {
-    throw new HmlError('delphes-no-tree', `${path} has no TTree named "Delphes"; is it a Delphes output file?`, { location: { file: path } });
+    throw new HmlError('delphes-no-tree', `the file has no TTree named "Delphes"; is it a Delphes output file?`, { location: { file: path } });
   }
   return tree;
 }
@@ -136,13 +136,7 @@ export async function openDelphes(path: string, opts: ReadOptions = {}): Promise
   const tree = await openTree(path);
   const branches = delphesBranches(tree);
   const requested = requestedCollections(opts);
-  const byCollection = new Map(branches.map((b) => [b.collection, b]));
-  for (const name of requested ?? []) {
-    const b = byCollection.get(name);
-    if (b && !b.kind && !EVENT_CLASSES.has(b.className)) {
-      throw new HmlError('delphes-unknown-class', `${path}: branch ${b.branch} holds objects of class ${b.className}, which HEP ML Lab cannot read; read one of: ${Object.keys(CLASS_KIND).join(', ')}`, { location: { file: path } });
-    }
-  }
+  checkRequestedClasses(path, branches, requested);
   const eventBranch = branches.find((b) => b.branch === 'Event' && EVENT_CLASSES.has(b.className));
   // counting pass over the small Event branch: Σw for the normalisation
   let sumWeights = tree.fEntries;
@@ -167,7 +161,7 @@ export async function openDelphes(path: string, opts: ReadOptions = {}): Promise
   const xs = opts.crossSection !== undefined ? { value: opts.crossSection } : fileXs;
   const scale = weightScale(xs?.value, sumWeights);
   const available = branches.filter((b) => b.kind).map((b) => b.collection);
-  if (available.some((c) => c !== 'particle' && FIELDS.jet && byCollection.get(c)?.kind === 'jet')) available.push('constituent');
+  if (branches.some((b) => b.kind === 'jet')) available.push('constituent');
   return {
     path,
     format: 'delphes',
@@ -230,19 +224,37 @@ function objectRow(kind: Kind, o: RootObject): Row {
   }
 }
 
-async function* delphesBatches(path: string, tree: RootTree, branches: DelphesBranch[], opts: ReadOptions, scale: number, hasEvent: boolean): AsyncGenerator<SourceEventBatch> {
-  const size = batchSizeOf(opts);
-  const requested = requestedCollections(opts);
+/**
+ * The branches a read needs: those of the requested collections, the constituent-type branches when a jet
+ * collection is requested (to resolve its references; Particle only when it or GenJet is requested), and Event.
+ */
+export function branchesToRead(branches: DelphesBranch[], requested: Set<string> | undefined, hasEvent: boolean): { wanted: DelphesBranch[]; consBranches: string[]; toRead: Set<string> } {
   const wanted = branches.filter((b) => b.kind && (!requested || requested.has(b.collection)));
-  const jetBranches = wanted.filter((b) => b.kind === 'jet');
-  const needConstituents = jetBranches.length > 0 && (!requested || requested.has('constituent') || jetBranches.length > 0);
-  // constituent-type branches to read for reference resolution (Particle only when asked for or for GenJet)
-  const present = new Map(branches.map((b) => [b.branch, b]));
-  const consBranches = needConstituents
+  const needConstituents = wanted.some((b) => b.kind === 'jet');
+  const present = new Set(branches.map((b) => b.branch));
+  const consBranches: string[] = needConstituents
     ? CONSTITUENT_BRANCHES.filter((n) => present.has(n) && (n !== 'Particle' || wanted.some((w) => w.branch === 'Particle' || w.branch === 'GenJet')))
     : [];
   const toRead = new Set<string>([...wanted.map((w) => w.branch), ...consBranches]);
   if (hasEvent) toRead.add('Event');
+  return { wanted, consBranches, toRead };
+}
+
+/** Throws `delphes-unknown-class` when a requested collection's branch holds a class this reader does not know. */
+export function checkRequestedClasses(path: string, branches: DelphesBranch[], requested: Set<string> | undefined): void {
+  for (const name of requested ?? []) {
+    const b = branches.find((x) => x.collection === name);
+    if (b && !b.kind && !EVENT_CLASSES.has(b.className)) {
+      throw new HmlError('delphes-unknown-class', `branch ${b.branch} holds objects of class ${b.className}, which HEP ML Lab cannot read; collections can come from the classes ${Object.keys(CLASS_KIND).join(', ')}`, { location: { file: path } });
+    }
+  }
+}
+
+async function* delphesBatches(path: string, tree: RootTree, branches: DelphesBranch[], opts: ReadOptions, scale: number, hasEvent: boolean): AsyncGenerator<SourceEventBatch> {
+  const size = batchSizeOf(opts);
+  const requested = requestedCollections(opts);
+  const { wanted, consBranches, toRead } = branchesToRead(branches, requested, hasEvent);
+  const jetBranches = wanted.filter((b) => b.kind === 'jet');
   const total = Math.min(tree.fEntries, opts.maxEvents ?? Infinity);
   for (let first = 0; first < total; first += size) {
     const n = Math.min(size, total - first);
@@ -264,7 +276,12 @@ async function* delphesBatches(path: string, tree: RootTree, branches: DelphesBr
       const refMap = new Map<number, [number, number]>();
       consBranches.forEach((name, k) => {
         const arr = t[name] ?? [];
-        for (let i = 0; i < arr.length; i++) refMap.set(uid(arr[i]), [k, i]);
+        for (let i = 0; i < arr.length; i++) {
+          // the same Delphes candidate can sit in two branches (Track and EFlowTrack share objects): the first
+          // branch in CONSTITUENT_BRANCHES order wins, so particle-flow objects are preferred
+          const u = uid(arr[i]);
+          if (!refMap.has(u)) refMap.set(u, [k, i]);
+        }
       });
       const consRow = new Map<number, number>();
       for (const w of wanted) {
@@ -284,7 +301,7 @@ async function* delphesBatches(path: string, tree: RootTree, branches: DelphesBr
               if (row === undefined) {
                 const [k, i] = hit;
                 const src = t[consBranches[k]][i];
-                const kind = CONSTITUENT_BRANCHES.indexOf(consBranches[k]);
+                const kind = (CONSTITUENT_BRANCHES as readonly string[]).indexOf(consBranches[k]);
                 let px: number, py: number, pz: number, en: number;
                 if (consBranches[k] === 'Particle') {
                   px = num(src.Px); py = num(src.Py); pz = num(src.Pz); en = num(src.E);
@@ -320,11 +337,14 @@ async function* delphesBatches(path: string, tree: RootTree, branches: DelphesBr
       throw wrap(path, err, `reading entries ${first}–${first + n - 1}`, entry);
     }
     if (weights.length !== n) {
-      throw new HmlError('delphes-truncated', `${path}: expected ${n} entries from event ${first} but read ${weights.length}; the file is truncated or damaged`, { location: { file: path, event: first + weights.length } });
+      throw new HmlError('delphes-truncated', `expected ${n} entries from event ${first} but read ${weights.length}; the file is truncated or damaged`, { location: { file: path, event: first + weights.length } });
     }
     const built: Collection[] = [...builders.values()].map((b) => b.finish());
     if (jetBranches.length > 0) built.push(consBuilder.finish());
-    yield assembleBatch(first, weights, built, requested ?? new Set([...wanted.map((w) => w.collection), ...(jetBranches.length > 0 ? ['constituent'] : [])]));
+    // the constituent collection comes with any jet collection, asked for or not: the refs point into it
+    const names = new Set(requested ?? wanted.map((w) => w.collection));
+    if (jetBranches.length > 0) names.add('constituent');
+    yield assembleBatch(first, weights, built, names);
   }
 }
 

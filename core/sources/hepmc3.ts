@@ -78,9 +78,9 @@ async function scanHepmc3(path: string): Promise<{ header: Hepmc3Header; scan: S
         continue;
       }
       if (line.startsWith('HepMC::IO_GenEvent-START_EVENT_LISTING') || line.startsWith('HepMC::Asciiv2')) {
-        throw bad(path, 'hepmc3-unsupported-version', `${path} is a HepMC2 file; convert it to HepMC3 ASCII (HepMC3's convert_example) or give the LHE file instead`, lineNo);
+        throw bad(path, 'hepmc3-unsupported-version', `the file is a HepMC2 file; convert it to HepMC3 ASCII (HepMC3's convert_example) or give the LHE file instead`, lineNo);
       }
-      throw bad(path, 'hepmc3-bad-header', `${path} is not a HepMC3 ASCII file: expected "HepMC::Version" and "HepMC::Asciiv3-START_EVENT_LISTING" at the top, found "${line.slice(0, 60)}"`, lineNo);
+      throw bad(path, 'hepmc3-bad-header', `the file is not a HepMC3 ASCII file: expected "HepMC::Version" and "HepMC::Asciiv3-START_EVENT_LISTING" at the top, found "${line.slice(0, 60)}"`, lineNo);
     }
     const c = line.charCodeAt(0);
     if (c === 69 /* E */) {
@@ -109,7 +109,7 @@ async function scanHepmc3(path: string): Promise<{ header: Hepmc3Header; scan: S
       break;
     }
   }
-  if (!started) throw bad(path, 'hepmc3-bad-header', `${path} is empty or not a HepMC3 ASCII file`, 1);
+  if (!started) throw bad(path, 'hepmc3-bad-header', `the file is empty or not a HepMC3 ASCII file`, 1);
   if (inEvent && !eventHasWeight) scan.sumWeights += 1;
   return { header, scan };
 }
@@ -159,7 +159,7 @@ async function* hepmc3Batches(path: string, opts: ReadOptions, scale: number, we
   /** Closes the current event; false when the batch is full. */
   const closeEvent = (): void => {
     if (seen < announced) {
-      throw bad(path, 'hepmc3-truncated-event', `${path}: event ${event} (line ${eventLine}) is cut off: its E line announces ${announced} particles but only ${seen} follow; the file is incomplete, regenerate or re-copy it`, lineNo, event);
+      throw bad(path, 'hepmc3-truncated-event', `event ${event} (line ${eventLine}) is cut off: its E line announces ${announced} particles but only ${seen} follow; the file is incomplete, regenerate or re-copy it`, lineNo, event);
     }
     if (!hasWeight) {
       weights.push(scale);
@@ -190,7 +190,7 @@ async function* hepmc3Batches(path: string, opts: ReadOptions, scale: number, we
       const e = Number(t[7]) * unit;
       const m = Number(t[8]) * unit;
       if (t.length < 10 || ![pid, px, py, pz, e].every(Number.isFinite)) {
-        throw bad(path, 'hepmc3-bad-event', `${path}: event ${event}: particle line "${line.slice(0, 80)}" must read "P id parent pid px py pz e m status"`, lineNo, event);
+        throw bad(path, 'hepmc3-bad-event', `event ${event}: particle line "${line.slice(0, 80)}" must read "P id parent pid px py pz e m status"`, lineNo, event);
       }
       builder.add(px, py, pz, e, { pdg_id: pid, charge: pdgCharge(pid), status, generated_mass: m });
     } else if (c === 69 /* E */) {
@@ -203,7 +203,7 @@ async function* hepmc3Batches(path: string, opts: ReadOptions, scale: number, we
       event++;
       eventLine = lineNo;
       announced = Number(t[3]);
-      if (!Number.isInteger(announced)) throw bad(path, 'hepmc3-bad-event', `${path}: event ${event}: the E line must read "E number vertices particles"`, lineNo, event);
+      if (!Number.isInteger(announced)) throw bad(path, 'hepmc3-bad-event', `event ${event}: the E line must read "E number vertices particles"`, lineNo, event);
       seen = 0;
       unit = 1;
       hasWeight = false;
@@ -212,7 +212,7 @@ async function* hepmc3Batches(path: string, opts: ReadOptions, scale: number, we
       const u = line.split(/\s+/)[1];
       if (u === 'MEV') unit = 1e-3;
       else if (u === 'GEV') unit = 1;
-      else throw bad(path, 'hepmc3-bad-units', `${path}: event ${event}: unknown momentum unit "${u}" (HepMC3 knows MEV and GEV)`, lineNo, event);
+      else throw bad(path, 'hepmc3-bad-units', `event ${event}: unknown momentum unit "${u}" (HepMC3 knows MEV and GEV)`, lineNo, event);
     } else if (c === 87 /* W */ && inEvent) {
       const t = line.trim().split(/\s+/);
       weights.push(Number(t[1]) * scale);

@@ -73,7 +73,7 @@ export async function readLheHeader(path: string): Promise<LheHeader> {
     if (!sawStart) {
       if (line === '' || line.startsWith('<?xml') || line.startsWith('<!--')) continue;
       if (!line.startsWith('<LesHouchesEvents')) {
-        throw bad(path, 'lhe-bad-header', `${path} is not a Les Houches event file: expected <LesHouchesEvents ...> at the top, found "${line.slice(0, 60)}"`, lineNo);
+        throw bad(path, 'lhe-bad-header', `the file is not a Les Houches event file: expected <LesHouchesEvents ...> at the top, found "${line.slice(0, 60)}"`, lineNo);
       }
       sawStart = true;
       version = /version="?([\d.]+)/.exec(line)?.[1];
@@ -97,17 +97,17 @@ export async function readLheHeader(path: string): Promise<LheHeader> {
     const iw = /Integrated weight \(pb\)\s*:\s*([\d.eE+-]+)/.exec(line);
     if (iw) mgW = Number(iw[1]);
   }
-  if (!sawStart) throw bad(path, 'lhe-bad-header', `${path} is empty or not a Les Houches event file`, 1);
-  if (!initLines || initLines.length === 0) throw bad(path, 'lhe-no-init', `${path} has no <init> block; an LHE file needs one (beams, cross sections, IDWTUP)`, lineNo);
+  if (!sawStart) throw bad(path, 'lhe-bad-header', `the file is empty or not a Les Houches event file`, 1);
+  if (!initLines || initLines.length === 0) throw bad(path, 'lhe-no-init', `the file has no <init> block; an LHE file needs one (beams, cross sections, IDWTUP)`, lineNo);
   const head = initLines[0].split(/\s+/).map(Number);
   if (head.length < 10 || head.slice(0, 10).some((x) => !Number.isFinite(x))) {
-    throw bad(path, 'lhe-bad-init', `${path}: the first line of <init> must hold 10 numbers (IDBMUP EBMUP PDFGUP PDFSUP IDWTUP NPRUP)`, lineNo);
+    throw bad(path, 'lhe-bad-init', `the first line of <init> must hold 10 numbers (IDBMUP EBMUP PDFGUP PDFSUP IDWTUP NPRUP)`, lineNo);
   }
   const nprup = head[9];
   const processes: LheProcess[] = [];
   for (let i = 0; i < nprup; i++) {
     const t = (initLines[1 + i] ?? '').split(/\s+/).map(Number);
-    if (t.length < 4 || t.slice(0, 4).some((x) => !Number.isFinite(x))) throw bad(path, 'lhe-bad-init', `${path}: <init> announces ${nprup} processes but process line ${i + 1} is missing or not numeric`, lineNo);
+    if (t.length < 4 || t.slice(0, 4).some((x) => !Number.isFinite(x))) throw bad(path, 'lhe-bad-init', `<init> announces ${nprup} processes but process line ${i + 1} is missing or not numeric`, lineNo);
     processes.push({ xsec: t[0], error: t[1], maxWeight: t[2], id: t[3] });
   }
   const init: LheInit = {
@@ -197,7 +197,7 @@ export async function* lheBatches(path: string, opts: ReadOptions, scale: number
     return b;
   };
   const cutOff = (why: string): HmlError =>
-    bad(path, 'lhe-truncated-event', `${path}: event ${event} (starting on line ${eventStartLine}) is cut off: ${why}; the file is incomplete, regenerate or re-copy it`, lineNo, event);
+    bad(path, 'lhe-truncated-event', `event ${event} (starting on line ${eventStartLine}) is cut off: ${why}; the file is incomplete, regenerate or re-copy it`, lineNo, event);
 
   for await (const raw of readLines(path)) {
     lineNo++;
@@ -220,7 +220,7 @@ export async function* lheBatches(path: string, opts: ReadOptions, scale: number
       const w = Number(t[2]);
       if (t.length < 6 || !Number.isInteger(nup) || nup < 0 || !Number.isFinite(w)) {
         if (raw.trimStart().startsWith('<')) throw cutOff('the event ends before its first line');
-        throw bad(path, 'lhe-bad-event', `${path}: event ${event}: the first line must be "NUP IDPRUP XWGTUP SCALUP AQEDUP AQCDUP", found "${raw.trim().slice(0, 80)}"`, lineNo, event);
+        throw bad(path, 'lhe-bad-event', `event ${event}: the first line must be "NUP IDPRUP XWGTUP SCALUP AQEDUP AQCDUP", found "${raw.trim().slice(0, 80)}"`, lineNo, event);
       }
       weights.push(w * scale);
       remaining = nup;
@@ -231,7 +231,7 @@ export async function* lheBatches(path: string, opts: ReadOptions, scale: number
       const t = raw.trim().split(/\s+/);
       if (t.length < 11) {
         if (raw.trimStart().startsWith('<')) throw cutOff(`${remaining} particle line(s) missing`);
-        throw bad(path, 'lhe-bad-event', `${path}: event ${event}: a particle line needs 13 columns (IDUP ISTUP MOTHUP ICOLUP PUP VTIMUP SPINUP), found ${t.length}`, lineNo, event);
+        throw bad(path, 'lhe-bad-event', `event ${event}: a particle line needs 13 columns (IDUP ISTUP MOTHUP ICOLUP PUP VTIMUP SPINUP), found ${t.length}`, lineNo, event);
       }
       const status = Number(t[1]);
       if (status === 1 && wantParticles) {
@@ -240,7 +240,7 @@ export async function* lheBatches(path: string, opts: ReadOptions, scale: number
         const py = Number(t[7]);
         const pz = Number(t[8]);
         const e = Number(t[9]);
-        if (![id, px, py, pz, e].every(Number.isFinite)) throw bad(path, 'lhe-bad-event', `${path}: event ${event}: a particle line holds a non-number`, lineNo, event);
+        if (![id, px, py, pz, e].every(Number.isFinite)) throw bad(path, 'lhe-bad-event', `event ${event}: a particle line holds a non-number`, lineNo, event);
         builder.add(px, py, pz, e, { pdg_id: id, charge: pdgCharge(id), status });
       }
       if (--remaining === 0) state = 'tail';
@@ -273,7 +273,7 @@ export async function* lheBatches(path: string, opts: ReadOptions, scale: number
   if (state !== 'outside') throw cutOff('the file ends inside the event');
   if (!sawEnd && done < max && event < 0) {
     // no events at all and no closing tag: nothing to yield, but say so if the file is not even closed
-    throw bad(path, 'lhe-truncated-event', `${path}: the file ends before </LesHouchesEvents> and holds no event; it is incomplete`, lineNo);
+    throw bad(path, 'lhe-truncated-event', `the file ends before </LesHouchesEvents> and holds no event; it is incomplete`, lineNo);
   }
   if (weights.length > 0) yield flush();
 }

@@ -31,9 +31,9 @@ export function assertReadable(path: string): void {
   try {
     st = statSync(path);
   } catch (err) {
-    throw new HmlError('file-not-found', `event file not found: ${path}; check the path (relative paths are relative to the analysis file)`, { location: { file: path }, cause: err });
+    throw new HmlError('file-not-found', `event file not found; check the path (relative paths are relative to the analysis file)`, { location: { file: path }, cause: err });
   }
-  if (!st.isFile()) throw new HmlError('file-not-found', `not a file: ${path}; give the path of an event file`, { location: { file: path } });
+  if (!st.isFile()) throw new HmlError('file-not-found', `not a file; give the path of an event file`, { location: { file: path } });
 }
 
 /** The first `n` decompressed characters of a text file (plain or gzip), for format sniffing. */
@@ -78,8 +78,8 @@ export async function* readLines(path: string): AsyncGenerator<string> {
     throw new HmlError(
       gz ? 'gzip-corrupt' : 'file-read-error',
       gz
-        ? `${path}: the gzip stream is truncated or corrupt after line ${lines} (${msg}); the file was probably cut off while copying or writing: regenerate or re-copy it`
-        : `${path}: cannot read the file after line ${lines} (${msg})`,
+        ? `the gzip stream is truncated or corrupt after line ${lines} (${msg}); the file was probably cut off while copying or writing: regenerate or re-copy it`
+        : `cannot read the file after line ${lines} (${msg})`,
       { location: { file: path, line: lines + 1 }, cause: err },
     );
   } finally {

@@ -20,7 +20,7 @@ export async function sniffFormat(path: string): Promise<EventFileFormat> {
     text = await headText(path, 4096);
   } catch (err) {
     if (err instanceof HmlError) throw err;
-    throw new HmlError('file-read-error', `${path}: cannot read the file (${(err as Error).message})`, { location: { file: path }, cause: err });
+    throw new HmlError('file-read-error', `cannot read the file (${(err as Error).message})`, { location: { file: path }, cause: err });
   }
   const t = text.trimStart();
   if (t.startsWith('HepMC::')) return 'hepmc3';
@@ -29,7 +29,7 @@ export async function sniffFormat(path: string): Promise<EventFileFormat> {
   const hint = name.endsWith('.lhe') || name.endsWith('.lhef') ? 'lhe' : name.endsWith('.hepmc') || name.endsWith('.hepmc3') ? 'hepmc3' : name.endsWith('.root') ? 'delphes' : undefined;
   throw new HmlError(
     'unknown-event-format',
-    `${path}: unrecognised event file${isGzip(path) ? ' (gzip)' : ''}${hint ? `; the name says ${hint} but the content does not start like one` : ''}: HEP ML Lab reads LHE (<LesHouchesEvents>), HepMC3 ASCII (HepMC::Version / Asciiv3) and Delphes ROOT files`,
+    `unrecognised event file${isGzip(path) ? ' (gzip)' : ''}${hint ? `; the name says ${hint} but the content does not start like one` : ''}: HEP ML Lab reads LHE (<LesHouchesEvents>), HepMC3 ASCII (HepMC::Version / Asciiv3) and Delphes ROOT files`,
     { location: { file: path, line: 1 } },
   );
 }

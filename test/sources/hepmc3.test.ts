@@ -132,7 +132,10 @@ test('HepMC3: a last event without the footer is kept; a cut-off event is an err
   assert.equal(flatten(await collect(noFooter)).length, 100);
 
   const lines = text.split('\n');
-  const lastE = lines.findLastIndex((l) => l.startsWith('E '));
+  let lastE = -1;
+  lines.forEach((l, i) => {
+    if (l.startsWith('E ')) lastE = i;
+  });
   const cut = join(dir, 'cut.hepmc3.gz');
   writeFileSync(cut, gzipSync(lines.slice(0, lastE + 8).join('\n') + '\n'));
   await assert.rejects(collect(cut), (e: unknown) => {

@@ -25,7 +25,7 @@ test('LHE events: 100 t t~ events, two final-state tops each, Σw = σ (MG5 w = 
   assert.equal(f.nEvents, 100);
   let n = 0;
   let sw = 0;
-  let firsts: number[] = [];
+  const firsts: number[] = [];
   for await (const b of f.batches()) {
     firsts.push(b.firstEvent);
     n += b.size;
