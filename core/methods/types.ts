@@ -1,4 +1,5 @@
 import type { Dataset, DatasetArrays, DatasetKind } from '../datasets/types';
+import type { SourceLocation } from '../util/errors';
 
 /**
  * What every method (cut-and-count, gbdt, mlp, cnn, pfn) provides. Scores are "signal-like high": larger means
@@ -36,6 +37,8 @@ export interface TrainContext {
   readonly signal?: AbortSignal;
   /** Worker threads the method may use (results must not depend on it). */
   readonly threads?: number;
+  /** Where the method's settings are in the analysis file, so that settings errors point there. */
+  readonly settingsLocation?: SourceLocation;
 }
 
 export interface TrainingCurvePoint {

@@ -1,0 +1,437 @@
+import { Rng } from '../../util/random';
+import { binMatrix, binTraining, MISSING_BIN } from './binning';
+import type { GbdtTree } from './model';
+import type { GbdtSettings } from './settings';
+
+/**
+ * The boosting engine on plain arrays (no Dataset), used by `trainGbdt` and the benchmark.
+ *
+ * Design for speed (the target is XGBoost `hist`): features are binned once to a row-major matrix of codes
+ * `f · 256 + bin` (uint16), so one histogram update is `hist[2·code] += g; hist[2·code+1] += h` with no index
+ * arithmetic; each node owns a contiguous segment of one row-index array that is partitioned in place (stable,
+ * so rows stay in ascending order and memory access stays sequential); only the smaller child's histogram is
+ * built and the larger one is the parent's minus it (the subtraction trick), reusing the parent's buffer.
+ *
+ * Everything is single-threaded and in a fixed order, so the result does not depend on any thread count.
+ */
+export interface BoostInput {
+  /** Row-major float32 features (n, F); NaN is missing. */
+  features: Float32Array;
+  n: number;
+  nFeatures: number;
+  /** 1 = signal, 0 = background. */
+  labels: ArrayLike<number>;
+  /** Training weights (absent = 1). */
+  weights?: ArrayLike<number>;
+}
+
+export interface BoostCurvePoint {
+  epoch: number;
+  loss: number;
+  val_loss: number | null;
+  val_auc: number | null;
+}
+
+export interface BoostOutput {
+  trees: GbdtTree[];
+  baseMargin: number;
+  cuts: Float32Array[];
+  curves: BoostCurvePoint[];
+  /** 1-based round with the best validation loss (the number of trees kept). */
+  bestRound: number;
+}
+
+export interface BoostHooks {
+  /** Called after every round; may be async (used to let cancellation and progress through). */
+  afterRound?(round: number, point: BoostCurvePoint): void | Promise<void>;
+  /** Validation AUC for the curves (injected to keep the engine free of the metrics module). */
+  auc?(scores: Float64Array, labels: ArrayLike<number>, weights?: ArrayLike<number>): number;
+}
+
+const HIST_STRIDE = 256 * 2; // (g, h) per bin, 256 bins per feature
+const EPS_GAIN = 1e-6; // splits gaining less than this are noise (XGBoost's kRtEps)
+
+type Codes = Uint16Array | Uint32Array;
+
+interface Candidate {
+  node: number;
+  begin: number;
+  end: number;
+  depth: number;
+  G: number;
+  H: number;
+  hist: Float64Array | null;
+  // best split
+  gain: number;
+  feature: number;
+  bin: number;
+  defaultLeft: boolean;
+  GL: number;
+  HL: number;
+}
+
+function toCodes(binned: Uint8Array, n: number, F: number): Codes {
+  const codes = F <= 256 ? new Uint16Array(n * F) : new Uint32Array(n * F);
+  for (let i = 0; i < n; i++) {
+    const o = i * F;
+    for (let f = 0; f < F; f++) codes[o + f] = f * 256 + binned[o + f];
+  }
+  return codes;
+}
+
+export async function boost(train: BoostInput, valid: BoostInput | undefined, s: GbdtSettings, seed: bigint, hooks: BoostHooks = {}): Promise<BoostOutput> {
+  const { n, nFeatures: F, labels } = train;
+  const tw = train.weights;
+  const { cuts, binned } = binTraining(train.features, n, F, s.bins);
+  const codes = toCodes(binned, n, F);
+  const vCodes = valid ? toCodes(binMatrix(valid.features, valid.n, F, cuts), valid.n, F) : undefined;
+  const nBins = cuts.map((c) => c.length + 1);
+
+  // Base margin: log-odds of the weighted signal fraction (starts the boosting at the prior, not at 0.5).
+  let sw = 0;
+  let sy = 0;
+  for (let i = 0; i < n; i++) {
+    const w = tw ? tw[i] : 1;
+    sw += w;
+    if (labels[i] === 1) sy += w;
+  }
+  const p0 = Math.min(1 - 1e-6, Math.max(1e-6, sw > 0 ? sy / sw : 0.5));
+  const baseMargin = Math.log(p0 / (1 - p0));
+
+  const margin = new Float64Array(n).fill(baseMargin);
+  const vMargin = valid ? new Float64Array(valid.n).fill(baseMargin) : undefined;
+  const grad = new Float64Array(n);
+  const hess = new Float64Array(n);
+  const rows = new Uint32Array(n);
+  const scratch = new Uint32Array(n);
+  const labelArr = Float64Array.from(labels as ArrayLike<number>);
+  const weightArr = tw ? Float64Array.from(tw) : undefined;
+  const rng = new Rng(seed);
+  const pool: Float64Array[] = [];
+  const takeHist = (): Float64Array => pool.pop() ?? new Float64Array(F * HIST_STRIDE);
+  const trees: GbdtTree[] = [];
+  const curves: BoostCurvePoint[] = [];
+  let bestLoss = Infinity;
+  let bestRound = 0;
+  const aucEvery = s.aucEvery > 0 ? s.aucEvery : Math.max(1, Math.round(s.trees / 20));
+
+  for (let round = 0; round < s.trees; round++) {
+    gradients(margin, labelArr, weightArr, grad, hess);
+
+    // Row and feature sampling for this tree (seeded, in a fixed order).
+    let m = 0;
+    if (s.subsample < 1) {
+      for (let i = 0; i < n; i++) if (rng.uniform() < s.subsample) rows[m++] = i;
+      if (m === 0) rows[m++] = rng.int(n);
+    } else {
+      for (let i = 0; i < n; i++) rows[i] = i;
+      m = n;
+    }
+    let active: number[] = [];
+    for (let f = 0; f < F; f++) active.push(f);
+    if (s.colsampleBytree < 1) {
+      const k = Math.max(1, Math.round(s.colsampleBytree * F));
+      active = rng.shuffle(active).slice(0, k).sort((a, b) => a - b);
+    }
+
+    const tree = growTree(s, codes, F, nBins, active, rows, m, scratch, grad, hess, takeHist, pool);
+    // Margin update: the rows of every leaf segment are known after partitioning; rows left out by subsampling
+    // are routed through the tree.
+    const value = tree.value;
+    if (s.subsample < 1) {
+      addTreeBinned(tree, codes, n, F, margin);
+    } else {
+      for (const [leaf, begin, end] of tree.segments) {
+        const v = value[leaf];
+        for (let k = begin; k < end; k++) margin[rows[k]] += v;
+      }
+    }
+    let valLoss: number | null = null;
+    let valAuc: number | null = null;
+    if (valid && vCodes && vMargin) {
+      addTreeBinned(tree, vCodes, valid.n, F, vMargin);
+      valLoss = logLoss(vMargin, valid.labels, valid.weights);
+      if (hooks.auc && ((round + 1) % aucEvery === 0 || round === s.trees - 1)) valAuc = hooks.auc(vMargin, valid.labels, valid.weights);
+    }
+    trees.push(finishTree(tree, cuts));
+    // The training loss costs a logarithm per row, so it is sampled on the same rounds as the validation AUC.
+    const evalRound = (round + 1) % aucEvery === 0 || round === s.trees - 1;
+    const loss = evalRound ? logLoss(margin, labelArr, weightArr) : NaN;
+    const point: BoostCurvePoint = { epoch: round + 1, loss, val_loss: valLoss, val_auc: valAuc };
+    curves.push(point);
+    if (valLoss !== null && valLoss < bestLoss) {
+      bestLoss = valLoss;
+      bestRound = round + 1;
+    }
+    if (hooks.afterRound) await hooks.afterRound(round + 1, point);
+    if (s.earlyStoppingRounds > 0 && valLoss !== null && round + 1 - bestRound >= s.earlyStoppingRounds) {
+      if (!evalRound) point.loss = logLoss(margin, labelArr, weightArr);
+      break;
+    }
+  }
+  if (s.earlyStoppingRounds > 0 && valid && bestRound > 0) trees.length = bestRound;
+  else bestRound = trees.length;
+  return { trees, baseMargin, cuts, curves, bestRound };
+}
+
+/** g = (p − y)·w, h = p(1 − p)·w at the current margins. */
+function gradients(margin: Float64Array, y: Float64Array, w: Float64Array | undefined, grad: Float64Array, hess: Float64Array): void {
+  const n = margin.length;
+  for (let i = 0; i < n; i++) {
+    const p = 1 / (1 + Math.exp(-margin[i]));
+    const wi = w ? w[i] : 1;
+    grad[i] = (p - y[i]) * wi;
+    const h = p * (1 - p);
+    hess[i] = (h > 1e-16 ? h : 1e-16) * wi;
+  }
+}
+
+function logLoss(margin: Float64Array, y: ArrayLike<number>, w: ArrayLike<number> | undefined): number {
+  let loss = 0;
+  let sw = 0;
+  for (let i = 0; i < margin.length; i++) {
+    const m = margin[i];
+    const yi = y[i] === 1 ? 1 : 0;
+    const wi = w ? w[i] : 1;
+    const l = m >= 0 ? Math.log1p(Math.exp(-m)) + (1 - yi) * m : Math.log1p(Math.exp(m)) - yi * m;
+    loss += l * wi;
+    sw += wi;
+  }
+  return sw !== 0 ? loss / sw : NaN;
+}
+
+/** A tree while it grows: split thresholds are codes (f · 256 + bin), leaves remember their row segments. */
+interface GrowingTree {
+  feature: number[];
+  code: number[];
+  defaultLeft: number[];
+  left: number[];
+  right: number[];
+  value: number[];
+  gain: number[];
+  cover: number[];
+  segments: [number, number, number][];
+}
+
+function growTree(
+  s: GbdtSettings,
+  codes: Codes,
+  F: number,
+  nBins: number[],
+  active: number[],
+  rows: Uint32Array,
+  m: number,
+  scratch: Uint32Array,
+  grad: Float64Array,
+  hess: Float64Array,
+  takeHist: () => Float64Array,
+  pool: Float64Array[],
+): GrowingTree {
+  const t: GrowingTree = { feature: [], code: [], defaultLeft: [], left: [], right: [], value: [], gain: [], cover: [], segments: [] };
+  const addNode = (H: number): number => {
+    t.feature.push(-1);
+    t.code.push(0);
+    t.defaultLeft.push(0);
+    t.left.push(-1);
+    t.right.push(-1);
+    t.value.push(0);
+    t.gain.push(0);
+    t.cover.push(H);
+    return t.feature.length - 1;
+  };
+  const lambda = s.lambda;
+  const eta = s.learningRate;
+  const maxDepth = s.maxDepth > 0 ? s.maxDepth : Infinity;
+  const maxLeaves = s.growth === 'lossguide' && s.maxLeaves > 0 ? s.maxLeaves : Infinity;
+  const makeLeaf = (c: Candidate): void => {
+    t.value[c.node] = (-c.G / (c.H + lambda)) * eta;
+    t.segments.push([c.node, c.begin, c.end]);
+    if (c.hist) pool.push(c.hist);
+    c.hist = null;
+  };
+  const canSplit = (depth: number, H: number): boolean => depth < maxDepth && H >= 2 * s.minChildWeight && H > 0;
+
+  let G = 0;
+  let H = 0;
+  for (let k = 0; k < m; k++) {
+    const r = rows[k];
+    G += grad[r];
+    H += hess[r];
+  }
+  const root: Candidate = { node: addNode(H), begin: 0, end: m, depth: 0, G, H, hist: null, gain: 0, feature: -1, bin: 0, defaultLeft: false, GL: 0, HL: 0 };
+  const open: Candidate[] = [];
+  if (canSplit(0, H)) {
+    root.hist = takeHist();
+    buildHist(root.hist, codes, F, rows, 0, m, grad, hess);
+    findSplit(root, root.hist, active, nBins, s);
+  }
+  open.push(root);
+  let leaves = 1;
+  while (open.length > 0) {
+    // depthwise: first in, first out (breadth-first numbering); lossguide: the largest gain first
+    let pick = 0;
+    if (s.growth === 'lossguide') for (let i = 1; i < open.length; i++) if (open[i].gain > open[pick].gain) pick = i;
+    const c = open.splice(pick, 1)[0];
+    if (c.feature < 0 || c.gain <= Math.max(s.gamma, EPS_GAIN) || leaves >= maxLeaves) {
+      makeLeaf(c);
+      continue;
+    }
+    // split c
+    const thrCode = c.feature * 256 + c.bin;
+    const mid = partition(rows, c.begin, c.end, codes, F, c.feature, thrCode, c.defaultLeft, scratch);
+    const GR = c.G - c.GL;
+    const HR = c.H - c.HL;
+    const l: Candidate = { node: addNode(c.HL), begin: c.begin, end: mid, depth: c.depth + 1, G: c.GL, H: c.HL, hist: null, gain: 0, feature: -1, bin: 0, defaultLeft: false, GL: 0, HL: 0 };
+    const r: Candidate = { node: addNode(HR), begin: mid, end: c.end, depth: c.depth + 1, G: GR, H: HR, hist: null, gain: 0, feature: -1, bin: 0, defaultLeft: false, GL: 0, HL: 0 };
+    t.feature[c.node] = c.feature;
+    t.code[c.node] = thrCode;
+    t.defaultLeft[c.node] = c.defaultLeft ? 1 : 0;
+    t.left[c.node] = l.node;
+    t.right[c.node] = r.node;
+    t.gain[c.node] = c.gain;
+    leaves++;
+    const needL = canSplit(l.depth, l.H) && leaves < maxLeaves;
+    const needR = canSplit(r.depth, r.H) && leaves < maxLeaves;
+    const parentHist = c.hist!;
+    c.hist = null;
+    if (needL || needR) {
+      const small = l.end - l.begin <= r.end - r.begin ? l : r;
+      const large = small === l ? r : l;
+      const h = takeHist();
+      buildHist(h, codes, F, rows, small.begin, small.end, grad, hess);
+      for (let i = 0; i < parentHist.length; i++) parentHist[i] -= h[i];
+      small.hist = h;
+      large.hist = parentHist;
+      if (needL) findSplit(l, l.hist!, active, nBins, s);
+      if (needR) findSplit(r, r.hist!, active, nBins, s);
+      for (const [child, need] of [[l, needL], [r, needR]] as const) {
+        if (!need) {
+          pool.push(child.hist!);
+          child.hist = null;
+        }
+      }
+    } else {
+      pool.push(parentHist);
+    }
+    open.push(l, r);
+  }
+  return t;
+}
+
+function buildHist(hist: Float64Array, codes: Codes, F: number, rows: Uint32Array, begin: number, end: number, grad: Float64Array, hess: Float64Array): void {
+  hist.fill(0);
+  for (let k = begin; k < end; k++) {
+    const r = rows[k];
+    const g = grad[r];
+    const h = hess[r];
+    const o = r * F;
+    for (let f = 0; f < F; f++) {
+      const c = codes[o + f] << 1;
+      hist[c] += g;
+      hist[c + 1] += h;
+    }
+  }
+}
+
+function findSplit(c: Candidate, hist: Float64Array, active: number[], nBins: number[], s: GbdtSettings): void {
+  const { G, H } = c;
+  const lambda = s.lambda;
+  const mcw = s.minChildWeight;
+  const parent = (G * G) / (H + lambda);
+  let best = 0;
+  for (const f of active) {
+    const nb = nBins[f];
+    if (nb < 2) continue;
+    const base = f * HIST_STRIDE;
+    const gm = hist[base + 2 * MISSING_BIN];
+    const hm = hist[base + 2 * MISSING_BIN + 1];
+    const hasMissing = hm !== 0 || gm !== 0;
+    let GL = 0;
+    let HL = 0;
+    for (let b = 0; b < nb - 1; b++) {
+      GL += hist[base + 2 * b];
+      HL += hist[base + 2 * b + 1];
+      // missing values to the right
+      const GR = G - GL;
+      const HR = H - HL;
+      if (HL >= mcw && HR >= mcw) {
+        const gain = (GL * GL) / (HL + lambda) + (GR * GR) / (HR + lambda) - parent;
+        if (gain > best) {
+          best = gain;
+          c.feature = f;
+          c.bin = b;
+          c.defaultLeft = !hasMissing && HL >= HR; // without missing values in training, NaN follows the heavier child
+          c.GL = GL;
+          c.HL = HL;
+        }
+      }
+      if (hasMissing) {
+        // missing values to the left
+        const GL2 = GL + gm;
+        const HL2 = HL + hm;
+        const GR2 = G - GL2;
+        const HR2 = H - HL2;
+        if (HL2 >= mcw && HR2 >= mcw) {
+          const gain = (GL2 * GL2) / (HL2 + lambda) + (GR2 * GR2) / (HR2 + lambda) - parent;
+          if (gain > best) {
+            best = gain;
+            c.feature = f;
+            c.bin = b;
+            c.defaultLeft = true;
+            c.GL = GL2;
+            c.HL = HL2;
+          }
+        }
+      }
+    }
+  }
+  c.gain = best;
+}
+
+function partition(rows: Uint32Array, begin: number, end: number, codes: Codes, F: number, f: number, thrCode: number, defaultLeft: boolean, scratch: Uint32Array): number {
+  const missCode = f * 256 + MISSING_BIN;
+  let l = begin;
+  let r = 0;
+  for (let k = begin; k < end; k++) {
+    const row = rows[k];
+    const c = codes[row * F + f];
+    if (c === missCode ? defaultLeft : c <= thrCode) rows[l++] = row;
+    else scratch[r++] = row;
+  }
+  rows.set(scratch.subarray(0, r), l);
+  return l;
+}
+
+function addTreeBinned(t: GrowingTree, codes: Codes, n: number, F: number, margin: Float64Array): void {
+  const { feature, code, defaultLeft, left, right, value } = t;
+  for (let i = 0; i < n; i++) {
+    const o = i * F;
+    let k = 0;
+    let f = feature[0];
+    while (f >= 0) {
+      const c = codes[o + f];
+      k = c === f * 256 + MISSING_BIN ? (defaultLeft[k] ? left[k] : right[k]) : c <= code[k] ? left[k] : right[k];
+      f = feature[k];
+    }
+    margin[i] += value[k];
+  }
+}
+
+function finishTree(t: GrowingTree, cuts: Float32Array[]): GbdtTree {
+  const nNodes = t.feature.length;
+  const threshold = new Float32Array(nNodes);
+  for (let k = 0; k < nNodes; k++) {
+    const f = t.feature[k];
+    if (f >= 0) threshold[k] = cuts[f][t.code[k] - f * 256];
+  }
+  return {
+    feature: Int32Array.from(t.feature),
+    threshold,
+    left: Int32Array.from(t.left, (v) => Math.max(v, 0)),
+    right: Int32Array.from(t.right, (v) => Math.max(v, 0)),
+    defaultLeft: Uint8Array.from(t.defaultLeft),
+    value: Float64Array.from(t.value),
+    gain: Float64Array.from(t.gain),
+    cover: Float64Array.from(t.cover),
+  };
+}
