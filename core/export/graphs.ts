@@ -22,12 +22,12 @@ export type ExportLayer =
   | { kind: 'masked-sum' };
 
 /**
- * Input preprocessing applied before the first layer, per feature (set/cloud) or channel (image):
- * x' = (isNaN(x) ? fill : x − shift) / scale … precisely: x_filled = isNaN(x) ? fill : x; x' = (x_filled − shift) / scale.
+ * Input preprocessing applied before the first layer, per feature (set/cloud) or channel (image), as the
+ * networks' saved form (core/methods/nn/preprocess.ts): v = isNaN(x) ? fill : x; x' = (v − offset) · scale.
  */
 export interface InputPreprocessing {
   fill?: readonly number[];
-  shift?: readonly number[];
+  offset?: readonly number[];
   scale?: readonly number[];
 }
 
@@ -137,8 +137,8 @@ function preprocess(g: GraphBuilder, x: string, pre: InputPreprocessing | undefi
   const fill = pre?.fill ?? new Array<number>(width).fill(0);
   // NaN (a missing object) would poison every later layer: always replace it, by 0 when the method says nothing
   h = g.op('Where', [g.op('IsNaN', [h]), g.f32('fill', [width], fill), h]);
-  if (pre?.shift) h = g.op('Sub', [h, g.f32('shift', [width], pre.shift)]);
-  if (pre?.scale) h = g.op('Div', [h, g.f32('scale', [width], pre.scale)]);
+  if (pre?.offset) h = g.op('Sub', [h, g.f32('offset', [width], pre.offset)]);
+  if (pre?.scale) h = g.op('Mul', [h, g.f32('scale', [width], pre.scale)]);
   return h;
 }
 

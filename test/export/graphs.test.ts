@@ -36,7 +36,7 @@ function reference(net: NetworkExport, x: Float32Array, mask: Float32Array | und
     let h = Array.from(x.subarray(r * row, (r + 1) * row), (v, i) => {
       const f = i % width;
       const filled = Number.isNaN(v) ? (net.preprocessing?.fill?.[f] ?? 0) : v;
-      return (filled - (net.preprocessing?.shift?.[f] ?? 0)) / (net.preprocessing?.scale?.[f] ?? 1);
+      return (filled - (net.preprocessing?.offset?.[f] ?? 0)) * (net.preprocessing?.scale?.[f] ?? 1);
     });
     let shape = [...net.inputShape];
     let p = 0;
@@ -122,7 +122,7 @@ test('MLP, CNN and PFN graphs: onnx checker passes, onnxruntime matches the floa
     { kind: 'dense', inputs: 16, units: 8, activation: 'tanh' },
     { kind: 'dense', inputs: 8, units: 1, activation: 'linear' },
   ];
-  const mlp: NetworkExport = { kind: 'set', inputShape: [3], layers: mlpLayers, params: params(mlpLayers, rng), preprocessing: { fill: [-1, 0, 2], shift: [10, 0.5, 0], scale: [100, 0.5, 3] }, sigmoidOutput: true };
+  const mlp: NetworkExport = { kind: 'set', inputShape: [3], layers: mlpLayers, params: params(mlpLayers, rng), preprocessing: { fill: [-1, 0, 2], offset: [10, 0.5, 0], scale: [0.01, 2, 0.3] }, sigmoidOutput: true };
   const cnnLayers: ExportLayer[] = [
     { kind: 'conv2d', inChannels: 2, filters: 4, kernel: 3, activation: 'relu', padding: 'same' },
     { kind: 'maxpool2d', pool: 2 },
@@ -145,7 +145,7 @@ test('MLP, CNN and PFN graphs: onnx checker passes, onnxruntime matches the floa
     { kind: 'dense', inputs: 6, units: 5, activation: 'relu' },
     { kind: 'dense', inputs: 5, units: 1, activation: 'linear' },
   ];
-  const pfn: NetworkExport = { kind: 'cloud', inputShape: [7, 4], layers: pfnLayers, params: params(pfnLayers, rng), preprocessing: { shift: [0, 0, 1, 1], scale: [1, 1, 2, 2] }, sigmoidOutput: true };
+  const pfn: NetworkExport = { kind: 'cloud', inputShape: [7, 4], layers: pfnLayers, params: params(pfnLayers, rng), preprocessing: { offset: [0, 0, 1, 1], scale: [1, 1, 0.5, 0.5] }, sigmoidOutput: true };
 
   const n = 200;
   const paths: string[] = [];
