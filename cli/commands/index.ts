@@ -7,3 +7,4 @@ export interface Command {
 }
 
 export const COMMANDS: Record<string, Command> = {};
+import * as inspectCommand from './inspect'; COMMANDS.inspect = inspectCommand;

@@ -159,7 +159,7 @@ async function* hepmc3Batches(path: string, opts: ReadOptions, scale: number, we
   /** Closes the current event; false when the batch is full. */
   const closeEvent = (): void => {
     if (seen < announced) {
-      throw bad(path, 'hepmc3-truncated-event', `event ${event} (line ${eventLine}) is cut off: its E line announces ${announced} particles but only ${seen} follow; the file is incomplete, regenerate or re-copy it`, lineNo, event);
+      throw bad(path, 'hepmc3-truncated-event', `the event (starting on line ${eventLine}) is cut off: its E line announces ${announced} particles but only ${seen} follow; the file is incomplete, regenerate or re-copy it`, lineNo, event);
     }
     if (!hasWeight) {
       weights.push(scale);
@@ -190,7 +190,7 @@ async function* hepmc3Batches(path: string, opts: ReadOptions, scale: number, we
       const e = Number(t[7]) * unit;
       const m = Number(t[8]) * unit;
       if (t.length < 10 || ![pid, px, py, pz, e].every(Number.isFinite)) {
-        throw bad(path, 'hepmc3-bad-event', `event ${event}: particle line "${line.slice(0, 80)}" must read "P id parent pid px py pz e m status"`, lineNo, event);
+        throw bad(path, 'hepmc3-bad-event', `particle line "${line.slice(0, 80)}" must read "P id parent pid px py pz e m status"`, lineNo, event);
       }
       builder.add(px, py, pz, e, { pdg_id: pid, charge: pdgCharge(pid), status, generated_mass: m });
     } else if (c === 69 /* E */) {
@@ -203,7 +203,7 @@ async function* hepmc3Batches(path: string, opts: ReadOptions, scale: number, we
       event++;
       eventLine = lineNo;
       announced = Number(t[3]);
-      if (!Number.isInteger(announced)) throw bad(path, 'hepmc3-bad-event', `event ${event}: the E line must read "E number vertices particles"`, lineNo, event);
+      if (!Number.isInteger(announced)) throw bad(path, 'hepmc3-bad-event', `the E line must read "E number vertices particles"`, lineNo, event);
       seen = 0;
       unit = 1;
       hasWeight = false;
@@ -212,7 +212,7 @@ async function* hepmc3Batches(path: string, opts: ReadOptions, scale: number, we
       const u = line.split(/\s+/)[1];
       if (u === 'MEV') unit = 1e-3;
       else if (u === 'GEV') unit = 1;
-      else throw bad(path, 'hepmc3-bad-units', `event ${event}: unknown momentum unit "${u}" (HepMC3 knows MEV and GEV)`, lineNo, event);
+      else throw bad(path, 'hepmc3-bad-units', `unknown momentum unit "${u}" (HepMC3 knows MEV and GEV)`, lineNo, event);
     } else if (c === 87 /* W */ && inEvent) {
       const t = line.trim().split(/\s+/);
       weights.push(Number(t[1]) * scale);

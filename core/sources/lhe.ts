@@ -197,7 +197,7 @@ export async function* lheBatches(path: string, opts: ReadOptions, scale: number
     return b;
   };
   const cutOff = (why: string): HmlError =>
-    bad(path, 'lhe-truncated-event', `event ${event} (starting on line ${eventStartLine}) is cut off: ${why}; the file is incomplete, regenerate or re-copy it`, lineNo, event);
+    bad(path, 'lhe-truncated-event', `the event (starting on line ${eventStartLine}) is cut off: ${why}; the file is incomplete, regenerate or re-copy it`, lineNo, event);
 
   for await (const raw of readLines(path)) {
     lineNo++;
@@ -220,7 +220,7 @@ export async function* lheBatches(path: string, opts: ReadOptions, scale: number
       const w = Number(t[2]);
       if (t.length < 6 || !Number.isInteger(nup) || nup < 0 || !Number.isFinite(w)) {
         if (raw.trimStart().startsWith('<')) throw cutOff('the event ends before its first line');
-        throw bad(path, 'lhe-bad-event', `event ${event}: the first line must be "NUP IDPRUP XWGTUP SCALUP AQEDUP AQCDUP", found "${raw.trim().slice(0, 80)}"`, lineNo, event);
+        throw bad(path, 'lhe-bad-event', `the first line must be "NUP IDPRUP XWGTUP SCALUP AQEDUP AQCDUP", found "${raw.trim().slice(0, 80)}"`, lineNo, event);
       }
       weights.push(w * scale);
       remaining = nup;
@@ -231,7 +231,7 @@ export async function* lheBatches(path: string, opts: ReadOptions, scale: number
       const t = raw.trim().split(/\s+/);
       if (t.length < 11) {
         if (raw.trimStart().startsWith('<')) throw cutOff(`${remaining} particle line(s) missing`);
-        throw bad(path, 'lhe-bad-event', `event ${event}: a particle line needs 13 columns (IDUP ISTUP MOTHUP ICOLUP PUP VTIMUP SPINUP), found ${t.length}`, lineNo, event);
+        throw bad(path, 'lhe-bad-event', `a particle line needs 13 columns (IDUP ISTUP MOTHUP ICOLUP PUP VTIMUP SPINUP), found ${t.length}`, lineNo, event);
       }
       const status = Number(t[1]);
       if (status === 1 && wantParticles) {
@@ -240,7 +240,7 @@ export async function* lheBatches(path: string, opts: ReadOptions, scale: number
         const py = Number(t[7]);
         const pz = Number(t[8]);
         const e = Number(t[9]);
-        if (![id, px, py, pz, e].every(Number.isFinite)) throw bad(path, 'lhe-bad-event', `event ${event}: a particle line holds a non-number`, lineNo, event);
+        if (![id, px, py, pz, e].every(Number.isFinite)) throw bad(path, 'lhe-bad-event', `a particle line holds a non-number`, lineNo, event);
         builder.add(px, py, pz, e, { pdg_id: id, charge: pdgCharge(id), status });
       }
       if (--remaining === 0) state = 'tail';
