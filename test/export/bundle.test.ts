@@ -102,3 +102,10 @@ test('PFN bundle: per-particle network and masked sum', async () => {
   const { model } = await trainNetwork('pfn', ds, { phi: [8, 8], f: [8], epochs: 1, batch_size: 50 }, { seed: 3n });
   rmSync(await bundleRoundTrip('pfn', model, ds), { recursive: true });
 });
+
+test('GBDT bundle: TreeEnsembleRegressor + Sigmoid with missing-value directions reproduces the native trees within 1e-6', async () => {
+  const { trainGbdt } = await import('../../core/methods/gbdt/train');
+  const ds = withMissing(syntheticDataset('set', { train: 800, test: 400 }, [3], 6));
+  const { model } = await trainGbdt(ds, { trees: 20, depth: 3, learning_rate: 0.2 }, { seed: 4n });
+  rmSync(await bundleRoundTrip('gbdt', model, ds), { recursive: true });
+});
