@@ -234,44 +234,87 @@ export interface CutSpec {
 }
 
 /**
- * Cut-and-count as comparisons: score = 1 when every cut passes, else 0. Any comparison with NaN is false
- * (CONTRACTS "Expression language"), so an event with a missing feature fails a cut on it.
+ * How the cut list becomes a score (core/methods/cut-and-count): `all` 1 when every cut passes else 0; `passed`
+ * the fraction of cuts passed; `cutflow` the fraction of cuts passed in order before the first failure.
  */
-export function cutsGraph(nFeatures: number, cuts: readonly CutSpec[]): BuiltGraph {
+export type CutScore = 'all' | 'passed' | 'cutflow';
+
+const f32buf = new Float32Array(1);
+const i32buf = new Int32Array(f32buf.buffer);
+
+/** The next float32 above `f` (a float32 value). */
+function nextUp32(f: number): number {
+  if (f === 0) return 1.401298464324817e-45;
+  f32buf[0] = f;
+  i32buf[0] += f > 0 ? 1 : -1;
+  return f32buf[0];
+}
+
+/** Largest float32 ≤ v: with it, `x ≤ v` for a float32 x is exactly `x ≤ roundDown32(v)` in float32. */
+export function roundDown32(v: number): number {
+  const f = Math.fround(v);
+  return f > v ? -nextUp32(-f) : f;
+}
+
+/** Smallest float32 ≥ v. */
+export function roundUp32(v: number): number {
+  const f = Math.fround(v);
+  return f < v ? nextUp32(f) : f;
+}
+
+/**
+ * Cut-and-count as comparisons. Any comparison with NaN is false (CONTRACTS "Expression language"), so an event
+ * with a missing feature fails a cut on it. The native cuts compare a float32 feature with a float64 bound; the
+ * graph's float32 bounds are rounded outward or inward so every float32 input gets exactly the native verdict.
+ */
+export function cutsGraph(nFeatures: number, cuts: readonly CutSpec[], mode: CutScore = 'all'): BuiltGraph {
   const g = new GraphBuilder();
   g.input('features', DT.FLOAT, ['N', nFeatures]);
-  let all: string | undefined;
+  const passes: string[] = [];
   for (const c of cuts) {
     const col = g.op('Gather', ['features', g.i64('col', [], [c.feature])], [attr.int('axis', 1)]);
-    const cmp = (op: string, v: number | undefined): string => {
+    const bound = (v: number | undefined, round: (x: number) => number): string => {
       if (v === undefined || !Number.isFinite(v)) throw new HmlError('export-cuts', `cut on feature ${c.feature} (${c.shape}) lacks a finite bound`, { exitCode: 1 });
-      return g.op(op, [col, g.f32('cut', [], [v])]);
+      return g.f32('cut', [], [round(v)]);
     };
     let pass: string;
     switch (c.shape) {
       case 'le':
-        pass = cmp('LessOrEqual', c.high ?? c.low);
+        pass = g.op('LessOrEqual', [col, bound(c.high, roundDown32)]);
         break;
       case 'ge':
-        pass = cmp('GreaterOrEqual', c.low ?? c.high);
+        pass = g.op('GreaterOrEqual', [col, bound(c.low, roundUp32)]);
         break;
       case 'in':
-        pass = g.op('And', [cmp('GreaterOrEqual', c.low), cmp('LessOrEqual', c.high)]);
+        pass = g.op('And', [g.op('GreaterOrEqual', [col, bound(c.low, roundUp32)]), g.op('LessOrEqual', [col, bound(c.high, roundDown32)])]);
         break;
       case 'out':
-        pass = g.op('Or', [cmp('Less', c.low), cmp('Greater', c.high)]);
+        pass = g.op('Or', [g.op('Less', [col, bound(c.low, roundUp32)]), g.op('Greater', [col, bound(c.high, roundDown32)])]);
         break;
     }
-    all = all === undefined ? pass : g.op('And', [all, pass]);
+    passes.push(pass);
   }
   let score: string;
-  if (all === undefined) {
+  if (passes.length === 0) {
     // no cuts: everything passes
     const shape = g.op('Shape', ['features']);
     const n = g.op('Slice', [shape, g.i64('s', [1], [0]), g.i64('e', [1], [1])]);
     score = g.op('ConstantOfShape', [n], [{ name: 'value', type: 4, t: { dims: [1], dataType: DT.FLOAT, rawData: new Uint8Array(Float32Array.of(1).buffer) } }]);
-  } else score = g.op('Cast', [all], [attr.int('to', DT.FLOAT)]);
+  } else if (mode === 'all') {
+    score = g.op('Cast', [passes.reduce((a, p) => g.op('And', [a, p]))], [attr.int('to', DT.FLOAT)]);
+  } else {
+    const terms: string[] = [];
+    let run = passes[0];
+    for (let i = 0; i < passes.length; i++) {
+      if (mode === 'cutflow' && i > 0) run = g.op('And', [run, passes[i]]);
+      terms.push(g.op('Cast', [mode === 'cutflow' ? run : passes[i]], [attr.int('to', DT.FLOAT)]));
+    }
+    const count = terms.length === 1 ? terms[0] : g.op('Sum', terms);
+    // count / k rounded once, like the native float64 count / k stored as float32
+    score = g.op('Div', [count, g.f32('k', [], [passes.length])]);
+  }
   g.op('Unsqueeze', [score, g.i64('axes', [1], [1])], [], 'score');
   g.output('score', DT.FLOAT, ['N', 1]);
-  return { graph: g, inputs: [{ name: 'features', shape: ['N', nFeatures], dtype: 'float32' }], notes: ['score = 1 when every cut passes, 0 otherwise; a comparison with a missing value (NaN) is false'] };
+  const words = mode === 'all' ? 'score = 1 when every cut passes, 0 otherwise' : mode === 'passed' ? 'score = fraction of the cuts passed' : 'score = fraction of the cuts passed in order before the first failing one (1 = the whole selection)';
+  return { graph: g, inputs: [{ name: 'features', shape: ['N', nFeatures], dtype: 'float32' }], notes: [`${words}; a comparison with a missing value (NaN) is false`] };
 }

@@ -223,17 +223,13 @@ test('GBDT as TreeEnsembleRegressor + Sigmoid: NaN follows the default direction
   checkWithPython([path]);
 });
 
-test('cut-and-count as comparisons: NaN fails its cut, match is exact', async () => {
+test('cut-and-count as comparisons: NaN fails its cut, graded scores, float64 bounds honoured exactly for float32 inputs', async () => {
   const cuts: CutSpec[] = [
-    { feature: 0, shape: 'in', low: 60, high: 100 },
+    { feature: 0, shape: 'in', low: 60, high: 100.3 },
     { feature: 1, shape: 'le', high: 0.6 },
-    { feature: 2, shape: 'out', low: -1, high: 1 },
-    { feature: 3, shape: 'ge', low: 2 },
+    { feature: 2, shape: 'out', low: -1.1, high: 1 },
+    { feature: 3, shape: 'ge', low: 2.2 },
   ];
-  const { graph } = cutsGraph(4, cuts);
-  const bytes = graph.build({ name: 'cuts', docString: 'cuts', producerVersion: 'test' });
-  const path = join(cache, 'cuts.onnx');
-  writeFileSync(path, bytes);
   const rng = new Rng(4);
   const n = 3000;
   const x = new Float32Array(n * 4);
@@ -241,15 +237,31 @@ test('cut-and-count as comparisons: NaN fails its cut, match is exact', async ()
     x[r * 4] = rng.range(40, 120); x[r * 4 + 1] = rng.range(0, 1); x[r * 4 + 2] = rng.range(-2, 2); x[r * 4 + 3] = rng.range(0, 4);
     if (rng.uniform() < 0.1) x[r * 4 + rng.int(4)] = NaN;
   }
-  x.set([60, 0.6, -1.5, 2], 0); // on the boundaries: inclusive cuts pass
-  const want = new Float32Array(n);
-  for (let r = 0; r < n; r++) {
-    const [a, b, c, d] = x.subarray(r * 4, r * 4 + 4);
-    want[r] = a >= 60 && a <= 100 && b <= Math.fround(0.6) && (c < -1 || c > 1) && d >= 2 ? 1 : 0;
+  // boundary rows: the float32 neighbours of every float64 bound
+  x.set([60, 0.6, -1.1, 2.2], 0);
+  x.set([100.3, Math.fround(0.6), 1, Math.fround(2.2)], 4);
+  x.set([Math.fround(100.3), 0.6, Math.fround(-1.1), 2.2], 8);
+  const pass = (r: number): boolean[] => {
+    const [a, b, c, d] = Array.from(x.subarray(r * 4, r * 4 + 4));
+    return [a >= 60 && a <= 100.3, b <= 0.6, c < -1.1 || c > 1, d >= 2.2];
+  };
+  const paths: string[] = [];
+  for (const mode of ['all', 'passed', 'cutflow'] as const) {
+    const { graph } = cutsGraph(4, cuts, mode);
+    const bytes = graph.build({ name: 'cuts', docString: 'cuts', producerVersion: 'test' });
+    const path = join(cache, `cuts-${mode}.onnx`);
+    writeFileSync(path, bytes);
+    paths.push(path);
+    const want = new Float32Array(n);
+    for (let r = 0; r < n; r++) {
+      const p = pass(r);
+      if (mode === 'all') want[r] = p.every(Boolean) ? 1 : 0;
+      else if (mode === 'passed') want[r] = p.filter(Boolean).length / 4;
+      else want[r] = (p.indexOf(false) === -1 ? 4 : p.indexOf(false)) / 4;
+    }
+    const got = await runOnnx(bytes, { features: { data: x, shape: [n, 4] } });
+    assert.deepEqual(Array.from(got), Array.from(want), mode);
+    assert.ok(new Set(want).size > 1);
   }
-  const got = await runOnnx(bytes, { features: { data: x, shape: [n, 4] } });
-  assert.equal(got[0], 1);
-  assert.deepEqual(Array.from(got), Array.from(want));
-  assert.ok(want.some((v) => v === 1) && want.some((v) => v === 0));
-  checkWithPython([path]);
+  checkWithPython(paths);
 });
