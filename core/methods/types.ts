@@ -1,5 +1,6 @@
 import type { Dataset, DatasetArrays, DatasetKind } from '../datasets/types';
 import type { SourceLocation } from '../util/errors';
+import type { CutDescription } from '../../protocol/results';
 
 /**
  * What every method (cut-and-count, gbdt, mlp, cnn, pfn) provides. Scores are "signal-like high": larger means
@@ -54,6 +55,8 @@ export interface TrainResult {
   importances?: Record<string, number>;
   /** Backend that ran (e.g. `tfjs-wasm+simd`, `tfjs-node`, `native`). */
   backend: string;
+  /** The readable cut list (cut-and-count), for results.json and the export. */
+  cuts?: CutDescription[];
 }
 
 export type Trainer<S> = (dataset: Dataset, settings: S, ctx: TrainContext) => Promise<TrainResult>;

@@ -147,27 +147,25 @@ export async function boost(train: BoostInput, valid: BoostInput | undefined, s:
       }
     }
     let valLoss: number | null = null;
-    let valAuc: number | null = null;
     if (valid && vCodes && vMargin) {
       addTreeBinned(tree, vCodes, valid.n, F, vMargin);
       valLoss = logLoss(vMargin, valid.labels, valid.weights);
-      if (hooks.auc && ((round + 1) % aucEvery === 0 || round === s.trees - 1)) valAuc = hooks.auc(vMargin, valid.labels, valid.weights);
+      if (valLoss < bestLoss) {
+        bestLoss = valLoss;
+        bestRound = round + 1;
+      }
     }
     trees.push(finishTree(tree, cuts));
-    // The training loss costs a logarithm per row, so it is sampled on the same rounds as the validation AUC.
-    const evalRound = (round + 1) % aucEvery === 0 || round === s.trees - 1;
+    const stop = s.earlyStoppingRounds > 0 && valLoss !== null && round + 1 - bestRound >= s.earlyStoppingRounds;
+    // The training loss (a logarithm per row) and the validation AUC (a sort) are sampled every `aucEvery`
+    // rounds, and at the last round.
+    const evalRound = (round + 1) % aucEvery === 0 || round === s.trees - 1 || stop;
     const loss = evalRound ? logLoss(margin, labelArr, weightArr) : NaN;
+    const valAuc = evalRound && hooks.auc && valid && vMargin ? hooks.auc(vMargin, valid.labels, valid.weights) : null;
     const point: BoostCurvePoint = { epoch: round + 1, loss, val_loss: valLoss, val_auc: valAuc };
     curves.push(point);
-    if (valLoss !== null && valLoss < bestLoss) {
-      bestLoss = valLoss;
-      bestRound = round + 1;
-    }
     if (hooks.afterRound) await hooks.afterRound(round + 1, point);
-    if (s.earlyStoppingRounds > 0 && valLoss !== null && round + 1 - bestRound >= s.earlyStoppingRounds) {
-      if (!evalRound) point.loss = logLoss(margin, labelArr, weightArr);
-      break;
-    }
+    if (stop) break;
   }
   if (s.earlyStoppingRounds > 0 && valid && bestRound > 0) trees.length = bestRound;
   else bestRound = trees.length;
