@@ -8,3 +8,5 @@ export interface Command {
 
 export const COMMANDS: Record<string, Command> = {};
 import * as inspectCommand from './inspect'; COMMANDS.inspect = inspectCommand;
+import * as validateCommand from './validate'; COMMANDS.validate = validateCommand;
+import * as schemaCommand from './schema'; COMMANDS.schema = schemaCommand;
