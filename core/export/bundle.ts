@@ -108,11 +108,10 @@ export async function graphForSaved(saved: SavedModel, dataset: Dataset): Promis
       });
     }
     case 'cut-and-count': {
-      const s = saved as SavedModel & { cuts?: (CutSpec & { feature: number | string })[]; featureNames?: string[] };
-      if (!Array.isArray(s.cuts)) throw new HmlError('export-format', 'the saved cut-and-count model has no cut list; retrain the method', { exitCode: 1 });
-      const names = s.featureNames ?? [...dataset.featureNames];
-      const cuts = s.cuts.map((c) => ({ ...c, feature: typeof c.feature === 'number' ? c.feature : names.indexOf(c.feature) }));
-      return cutsGraph(names.length, cuts);
+      const { loadCutAndCountModel } = await import('../methods/cut-and-count/model');
+      const m = loadCutAndCountModel(saved);
+      const cuts: CutSpec[] = m.cuts.map((c) => ({ feature: c.featureIndex, shape: c.shape, low: c.low, high: c.high }));
+      return cutsGraph(m.featureNames.length || dataset.featureNames.length, cuts, m.score);
     }
   }
   throw new HmlError('export-format', `no ONNX exporter for method type '${String(saved.type)}'`, { exitCode: 1 });

@@ -109,3 +109,10 @@ test('GBDT bundle: TreeEnsembleRegressor + Sigmoid with missing-value directions
   const { model } = await trainGbdt(ds, { trees: 20, depth: 3, learning_rate: 0.2 }, { seed: 4n });
   rmSync(await bundleRoundTrip('gbdt', model, ds), { recursive: true });
 });
+
+test('cut-and-count bundle: graded cut score as ONNX comparisons, exact', async () => {
+  const { trainCutAndCount } = await import('../../core/methods/cut-and-count');
+  const ds = withMissing(syntheticDataset('set', { train: 800, test: 400 }, [3], 8));
+  const { model } = await trainCutAndCount(ds, { topology: 'sequential', bins: 20 }, { seed: 5n });
+  rmSync(await bundleRoundTrip('cut-and-count', model, ds), { recursive: true });
+});
