@@ -97,6 +97,7 @@ export class ClusterSequence {
   readonly r: number;
   readonly power: number;
   readonly algorithm: JetAlgorithm;
+  private readonly algCode: number;
   strategy: Strategy = 'N2Plain';
   readonly px: Float64Array;
   readonly py: Float64Array;
@@ -121,21 +122,24 @@ export class ClusterSequence {
     this.r = def.r;
     this.algorithm = def.algorithm;
     this.power = algorithmPower(def);
+    this.algCode = def.algorithm === 'kt' ? 0 : def.algorithm === 'cambridge' ? 1 : def.algorithm === 'antikt' ? 2 : 3;
     const m = Math.max(2 * n, 1);
-    this.px = new Float64Array(m);
-    this.py = new Float64Array(m);
-    this.pz = new Float64Array(m);
-    this.e = new Float64Array(m);
-    this.kt2 = new Float64Array(m);
-    this.rap = new Float64Array(m);
-    this.phi = new Float64Array(m);
-    this.jetHist = new Int32Array(m);
-    this.parent1 = new Int32Array(m);
-    this.parent2 = new Int32Array(m);
-    this.child = new Int32Array(m);
-    this.histJet = new Int32Array(m);
-    this.dij = new Float64Array(m);
-    this.maxDij = new Float64Array(m);
+    // two allocations per event instead of fourteen
+    const f = new Float64Array(9 * m), i = new Int32Array(5 * m);
+    this.px = f.subarray(0, m);
+    this.py = f.subarray(m, 2 * m);
+    this.pz = f.subarray(2 * m, 3 * m);
+    this.e = f.subarray(3 * m, 4 * m);
+    this.kt2 = f.subarray(4 * m, 5 * m);
+    this.rap = f.subarray(5 * m, 6 * m);
+    this.phi = f.subarray(6 * m, 7 * m);
+    this.dij = f.subarray(7 * m, 8 * m);
+    this.maxDij = f.subarray(8 * m, 9 * m);
+    this.jetHist = i.subarray(0, m);
+    this.parent1 = i.subarray(m, 2 * m);
+    this.parent2 = i.subarray(2 * m, 3 * m);
+    this.child = i.subarray(3 * m, 4 * m);
+    this.histJet = i.subarray(4 * m, 5 * m);
   }
 
   /** Sets kt², rapidity and φ ∈ [0, 2π) of pseudojet k from its momentum, with FastJet's formulas. */
@@ -162,9 +166,14 @@ export class ClusterSequence {
   scale(k: number): number {
     const kt2 = this.kt2[k];
     const p = this.power;
-    if (this.algorithm === 'kt') return kt2;
-    if (this.algorithm === 'cambridge') return 1;
-    if (this.algorithm === 'antikt') return kt2 > 1e-300 ? 1 / kt2 : 1e300;
+    switch (this.algCode) {
+      case 0:
+        return kt2;
+      case 1:
+        return 1;
+      case 2:
+        return kt2 > 1e-300 ? 1 / kt2 : 1e300;
+    }
     const k2 = p <= 0 && kt2 < 1e-300 ? 1e-300 : kt2;
     return Math.pow(k2, p);
   }
@@ -940,6 +949,31 @@ function tiledInitialNN(ws: Workspace, nTiles: number): void {
   }
 }
 
+/**
+ * Nearest neighbour of brief jet I over tile t and its neighbours, from scratch (strict "<", first found wins,
+ * tiles in neighbour-list order and jets in list order as FastJet).
+ */
+function nearestOverTiles(ws: Workspace, I: number, t: number, r2: number): void {
+  const eta = ws.eta, phi = ws.phi, head = ws.tileHead, next = ws.next, nb = ws.tileNb;
+  const eI = eta[I], pI = phi[I];
+  let best = r2, bestJ = -1;
+  const base = t * 25, end = base + ws.tileNbEnd[t];
+  for (let q = base; q < end; q++) {
+    for (let J = head[nb[q]]; J >= 0; J = next[J]) {
+      let dp = Math.abs(pI - phi[J]);
+      if (dp > PI) dp = TWO_PI - dp;
+      const de = eI - eta[J];
+      const d = dp * dp + de * de;
+      if (d < best && J !== I) {
+        best = d;
+        bestJ = J;
+      }
+    }
+  }
+  ws.nnd[I] = best;
+  ws.nn[I] = bestJ;
+}
+
 function addUntaggedNeighbours(ws: Workspace, t: number, n: number): number {
   const base = t * 25, end = base + ws.tileNbEnd[t], nb = ws.tileNb, tag = ws.tileTag, u = ws.union;
   for (let q = base; q < end; q++) {
@@ -962,7 +996,7 @@ function runTiled(cs: ClusterSequence, ws: Workspace, heap: boolean): void {
   const tl = makeTiles(cs, ws, 1, false);
   for (let i = 0; i < n; i++) tjSetJetInfo(cs, ws, tl, i, i, R2);
   tiledInitialNN(ws, tl.nTiles);
-  const nnd = ws.nnd, nn = ws.nn, next = ws.next, head = ws.tileHead, nb = ws.tileNb, tag = ws.tileTag, u = ws.union;
+  const nnd = ws.nnd, nn = ws.nn, next = ws.next, head = ws.tileHead, tag = ws.tileTag, u = ws.union;
   const diJ = ws.diJ, diJjet = ws.diJjet, posn = ws.flag, stack = ws.stack;
   let sp = 0;
   if (heap) {
@@ -1028,16 +1062,7 @@ function runTiled(cs: ClusterSequence, ws: Workspace, heap: boolean): void {
             posn[I] = 1;
             stack[sp++] = I;
           }
-          const base = t * 25, end = base + ws.tileNbEnd[t];
-          for (let q = base; q < end; q++) {
-            for (let J = head[nb[q]]; J >= 0; J = next[J]) {
-              const d = dist(ws, I, J);
-              if (d < nnd[I] && J !== I) {
-                nnd[I] = d;
-                nn[I] = J;
-              }
-            }
-          }
+          nearestOverTiles(ws, I, t, R2);
           if (!heap) diJ[posn[I]] = bjDiJ(ws, I);
         }
         if (B >= 0) {
@@ -1074,15 +1099,62 @@ function runTiled(cs: ClusterSequence, ws: Workspace, heap: boolean): void {
 // N2MHTLazy9 (k = 1) and N2MHTLazy25 (k = 2): tiles remember the largest nearest-neighbour distance of their jets,
 // so tiles that cannot hold a closer neighbour are skipped.
 
-function distanceToTile(ws: Workspace, tl: Tiling, eta: number, phi: number, ownTile: number, t: number): number {
-  let deta: number;
-  if (ws.tileEtaC[ownTile] === ws.tileEtaC[t]) deta = 0;
-  else deta = Math.abs(eta - ws.tileEtaC[t]) - tl.halfEta;
-  let dphi = Math.abs(phi - ws.tilePhiC[t]);
+function distanceToTile(etaC: Float64Array, phiC: Float64Array, halfEta: number, halfPhi: number, eta: number, phi: number, ownTile: number, t: number): number {
+  const deta = etaC[ownTile] === etaC[t] ? 0 : Math.abs(eta - etaC[t]) - halfEta;
+  let dphi = Math.abs(phi - phiC[t]);
   if (dphi > PI) dphi = TWO_PI - dphi;
-  dphi -= tl.halfPhi;
+  dphi -= halfPhi;
   if (dphi < 0) dphi = 0;
   return dphi * dphi + deta * deta;
+}
+
+/**
+ * Lazy tilings' from-scratch neighbour search for I (FastJet's _set_NN): tiles farther than the best distance
+ * so far are skipped. Flags I for a heap update; returns the new stack pointer.
+ */
+function lazySetNN(ws: Workspace, tl: Tiling, I: number, r2: number, sp: number): number {
+  const eta = ws.eta, phi = ws.phi, head = ws.tileHead, next = ws.next, nb = ws.tileNb, etaC = ws.tileEtaC, phiC = ws.tilePhiC;
+  const halfEta = tl.halfEta, halfPhi = tl.halfPhi;
+  if (ws.flag[I] !== 1) {
+    ws.flag[I] = 1;
+    ws.stack[sp++] = I;
+  }
+  const tI = ws.tile[I];
+  const base = tI * 25, end = base + ws.tileNbEnd[tI];
+  const eI = eta[I], pI = phi[I];
+  let best = r2, bestJ = -1;
+  for (let q = base; q < end; q++) {
+    const t = nb[q];
+    if (best < distanceToTile(etaC, phiC, halfEta, halfPhi, eI, pI, tI, t)) continue;
+    for (let J = head[t]; J >= 0; J = next[J]) {
+      let dp = Math.abs(pI - phi[J]);
+      if (dp > PI) dp = TWO_PI - dp;
+      const de = eI - eta[J];
+      const d = dp * dp + de * de;
+      if (d < best && J !== I) {
+        best = d;
+        bestJ = J;
+      }
+    }
+  }
+  ws.nnd[I] = best;
+  ws.nn[I] = bestJ;
+  return sp;
+}
+
+/** Adds the untagged neighbour tiles of a jet at (eta, phi) in jTile that may hold a jet whose neighbour it was. */
+function lazyAddUsingMaxInfo(ws: Workspace, tl: Tiling, jEta: number, jPhi: number, jTile: number, nNear: number): number {
+  const nb = ws.tileNb, tag = ws.tileTag, u = ws.union, maxNN = ws.tileMaxNN;
+  const base = jTile * 25, end = base + ws.tileNbEnd[jTile];
+  for (let q = base; q < end; q++) {
+    const t = nb[q];
+    if (tag[t]) continue;
+    const d = distanceToTile(ws.tileEtaC, ws.tilePhiC, tl.halfEta, tl.halfPhi, jEta, jPhi, jTile, t) - TILE_EDGE_SECURITY_MARGIN;
+    if (d > maxNN[t]) continue;
+    tag[t] = 1;
+    u[nNear++] = t;
+  }
+  return nNear;
 }
 
 function runLazy(cs: ClusterSequence, ws: Workspace, k: number): void {
@@ -1092,6 +1164,7 @@ function runLazy(cs: ClusterSequence, ws: Workspace, k: number): void {
   for (let i = 0; i < n; i++) tjSetJetInfo(cs, ws, tl, i, i, R2);
   const nnd = ws.nnd, nn = ws.nn, next = ws.next, head = ws.tileHead, nb = ws.tileNb, tag = ws.tileTag, u = ws.union;
   const eta = ws.eta, phi = ws.phi, tile = ws.tile, flag = ws.flag, stack = ws.stack, maxNN = ws.tileMaxNN;
+  const etaC = ws.tileEtaC, phiC = ws.tilePhiC, halfEta = tl.halfEta, halfPhi = tl.halfPhi;
   const nTiles = tl.nTiles;
   // initial neighbours: inside each tile first, then right-hand tiles that can matter
   for (let t = 0; t < nTiles; t++) {
@@ -1103,11 +1176,9 @@ function runLazy(cs: ClusterSequence, ws: Workspace, k: number): void {
     for (let q = base + ws.tileRH[t]; q < base + ws.tileNbEnd[t]; q++) {
       const rt = nb[q];
       for (let a = head[t]; a >= 0; a = next[a]) {
-        const dtt = distanceToTile(ws, tl, eta[a], phi[a], tile[a], rt);
+        const dtt = distanceToTile(etaC, phiC, halfEta, halfPhi, eta[a], phi[a], tile[a], rt);
         if (dtt <= nnd[a] || dtt <= maxNN[rt]) {
-          for (let b = head[rt]; b >= 0; b = next[b]) {
-            pairNN(ws, a, b);
-          }
+          for (let b = head[rt]; b >= 0; b = next[b]) pairNN(ws, a, b);
         }
       }
     }
@@ -1124,41 +1195,6 @@ function runLazy(cs: ClusterSequence, ws: Workspace, k: number): void {
   ws.heapInit(diJ, n);
   let sp = 0;
 
-  const setNN = (I: number): void => {
-    nnd[I] = R2;
-    nn[I] = -1;
-    if (flag[I] !== 1) {
-      flag[I] = 1;
-      stack[sp++] = I;
-    }
-    const tI = tile[I];
-    const base = tI * 25, end = base + ws.tileNbEnd[tI];
-    for (let q = base; q < end; q++) {
-      const t = nb[q];
-      if (nnd[I] < distanceToTile(ws, tl, eta[I], phi[I], tI, t)) continue;
-      for (let J = head[t]; J >= 0; J = next[J]) {
-        const d = dist(ws, I, J);
-        if (d < nnd[I] && J !== I) {
-          nnd[I] = d;
-          nn[I] = J;
-        }
-      }
-    }
-  };
-
-  const addUsingMaxInfo = (jEta: number, jPhi: number, jTile: number, nNear: number): number => {
-    const base = jTile * 25, end = base + ws.tileNbEnd[jTile];
-    for (let q = base; q < end; q++) {
-      const t = nb[q];
-      if (tag[t]) continue;
-      const d = distanceToTile(ws, tl, jEta, jPhi, jTile, t) - TILE_EDGE_SECURITY_MARGIN;
-      if (d > maxNN[t]) continue;
-      tag[t] = 1;
-      u[nNear++] = t;
-    }
-    return nNear;
-  };
-
   while (n > 0) {
     const top = ws.heapMin[0];
     tiledStep(cs, ws, tl, top, ws.heapVal[top] * invR2, R2);
@@ -1167,17 +1203,21 @@ function runLazy(cs: ClusterSequence, ws: Workspace, k: number): void {
     let nNear = 0;
     if (B >= 0) {
       const tB = tile[B];
+      const eB = eta[B], pB = phi[B];
       const base = tB * 25, end = base + ws.tileNbEnd[tB];
       for (let q = base; q < end; q++) {
         const t = nb[q];
-        const dtt = distanceToTile(ws, tl, eta[B], phi[B], tB, t);
+        const dtt = distanceToTile(etaC, phiC, halfEta, halfPhi, eB, pB, tB, t);
         if (!(dtt <= nnd[B] || dtt <= maxNN[t])) continue;
         u[nNear++] = t;
         tag[t] = 1;
         for (let I = head[t]; I >= 0; I = next[I]) {
-          if (nn[I] === A || nn[I] === B) setNN(I);
+          if (nn[I] === A || nn[I] === B) sp = lazySetNN(ws, tl, I, R2, sp);
           // update I against the new jet B
-          const d = dist(ws, I, B);
+          let dp = Math.abs(phi[I] - pB);
+          if (dp > PI) dp = TWO_PI - dp;
+          const de = eta[I] - eB;
+          const d = dp * dp + de * de;
           if (d < nnd[I] && I !== B) {
             nnd[I] = d;
             nn[I] = B;
@@ -1194,9 +1234,9 @@ function runLazy(cs: ClusterSequence, ws: Workspace, k: number): void {
       }
     }
     const nDone = nNear;
-    nNear = addUsingMaxInfo(eta[A], phi[A], tile[A], nNear);
+    nNear = lazyAddUsingMaxInfo(ws, tl, eta[A], phi[A], tile[A], nNear);
     if (B >= 0) {
-      nNear = addUsingMaxInfo(ws.oldEta, ws.oldPhi, ws.oldTile, nNear);
+      nNear = lazyAddUsingMaxInfo(ws, tl, ws.oldEta, ws.oldPhi, ws.oldTile, nNear);
       flag[B] = 1;
       stack[sp++] = B;
     }
@@ -1205,7 +1245,7 @@ function runLazy(cs: ClusterSequence, ws: Workspace, k: number): void {
       const t = u[it];
       tag[t] = 0;
       for (let I = head[t]; I >= 0; I = next[I]) {
-        if (nn[I] === A || (nn[I] === B && B >= 0)) setNN(I);
+        if (nn[I] === A || (nn[I] === B && B >= 0)) sp = lazySetNN(ws, tl, I, R2, sp);
       }
     }
     while (sp > 0) {
