@@ -229,7 +229,10 @@ export function leadingFatJets(batch: EventBatch, R: number, zcut = 0.1): FatJet
   return res;
 }
 
-/** Mode of a distribution from a histogram, refined by a Gaussian-ish core mean within ±window of the mode. */
+/**
+ * Peak of a mass distribution (PHYSICS.md §6): the mode of a smoothed histogram, then a Gaussian core fitted as
+ * the truncated mean and rms within ±1.5σ of the mode (σ iterated, the centre kept at the mode's neighbourhood).
+ */
 export function peak(values: number[], lo: number, hi: number, bins: number): { mode: number; core: number; width: number } {
   const h = new Float64Array(bins);
   const w = (hi - lo) / bins;
@@ -237,24 +240,23 @@ export function peak(values: number[], lo: number, hi: number, bins: number): { 
     const b = Math.floor((v - lo) / w);
     if (b >= 0 && b < bins) h[b]++;
   }
-  // smooth with a 3-bin window
   let best = 0, bi = 0;
   for (let b = 0; b < bins; b++) {
-    const s = h[b] + (b > 0 ? h[b - 1] : 0) + (b < bins - 1 ? h[b + 1] : 0);
+    let s = 0;
+    for (let k = -2; k <= 2; k++) if (b + k >= 0 && b + k < bins) s += h[b + k] * (3 - Math.abs(k));
     if (s > best) {
       best = s;
       bi = b;
     }
   }
   const mode = lo + (bi + 0.5) * w;
-  // iterate a truncated mean / rms around the mode (±1.5σ)
-  let mean = mode, sd = 0.1 * Math.max(mode, 10);
-  for (let it = 0; it < 10; it++) {
-    const sel = values.filter((v) => Math.abs(v - mean) < 1.5 * sd);
+  let sd = 0.1 * Math.max(mode, 10);
+  let mean = mode;
+  for (let it = 0; it < 20; it++) {
+    const sel = values.filter((v) => Math.abs(v - mode) < 1.5 * sd);
     if (sel.length < 10) break;
-    const m = sel.reduce((a, b) => a + b, 0) / sel.length;
-    const v = sel.reduce((a, b) => a + (b - m) * (b - m), 0) / sel.length;
-    mean = m;
+    mean = sel.reduce((a, b) => a + b, 0) / sel.length;
+    const v = sel.reduce((a, b) => a + (b - mean) * (b - mean), 0) / sel.length;
     // a Gaussian truncated at ±1.5σ has rms 0.738σ
     sd = Math.sqrt(v) / 0.738;
   }
