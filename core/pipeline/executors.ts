@@ -1,0 +1,423 @@
+/**
+ * The real stage executors: generate (events.hmlev), dataset (dataset.h5), train (model.json), evaluate
+ * (results.json) and export (one bundle per method). Heavy modules (tfjs, h5wasm, onnxruntime) are imported
+ * when a stage runs, so `hml status` and `hml clean` stay instant.
+ *
+ * Versions: bump a kind's `version` only when its output for the same settings would change.
+ */
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Analysis } from '../analysis/model';
+import type { Dataset } from '../datasets/types';
+import type { SavedModel, TrainedModel, TrainResult, MethodType, TrainContext } from '../methods/types';
+import { RESULTS_FORMAT_VERSION, type MethodResult, type ResultsFile, type SampleCutflow } from '../../protocol/results';
+import { writeFileAtomic } from '../util/atomic';
+import { HmlError } from '../util/errors';
+import { EventWriter, readEventStore } from './eventstore';
+import type { LoadedAnalysis } from './analysis-plan';
+import type { ExecutorRegistry, StageContext, StageExecutor, StageInput } from './types';
+
+/** What every executor receives as `ctx.shared`. */
+export interface PipelineShared {
+  loaded: LoadedAnalysis;
+  versions: Record<string, string>;
+}
+
+const shared = (ctx: StageContext): PipelineShared => ctx.shared as PipelineShared;
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+function inputOf(ctx: StageContext, stage: string): StageInput {
+  const i = ctx.inputs.get(stage);
+  if (!i) throw new HmlError('internal', `stage ${ctx.stage.name} has no input ${stage}`, { exitCode: 1 });
+  return i;
+}
+
+/** What the generate stage records beside its events. */
+export interface SampleRecord {
+  sample: string;
+  engine: string;
+  process: string;
+  events: number;
+  /** pb; null when unknown. */
+  crossSection: number | null;
+  /** Σ weights of the stored events (pb). */
+  sumWeights: number;
+}
+
+// ------------------------------------------------------------------------------------------------- generate
+
+const generate: StageExecutor = {
+  kind: 'generate',
+  version: 1,
+  async execute(ctx) {
+    const { loaded } = shared(ctx);
+    const sampleName = ctx.stage.name.slice('generate:'.length);
+    const sample = loaded.analysis.samples[sampleName];
+    const g = sample.generator;
+    const xsOverride = typeof sample.cross_section === 'number' ? sample.cross_section : undefined;
+    let batches: AsyncIterable<import('../physics/events').EventBatch>;
+    let total: number;
+    let crossSection: number | null;
+    let process: string;
+    if (g.engine === 'builtin') {
+      const { generateBuiltin, nominalCrossSection } = await import('../sources/builtin');
+      const pt: [number, number] = [g.pt[0], g.pt[1]];
+      crossSection = xsOverride ?? nominalCrossSection(g.process, pt, g.sqrt_s);
+      total = g.events;
+      process = g.process;
+      batches = generateBuiltin(
+        { process: g.process, events: g.events, pt, sqrtS: g.sqrt_s, pileup: g.pileup, seed: ctx.seed, crossSection: xsOverride },
+        { workers: ctx.threads, signal: ctx.signal },
+      );
+    } else if (g.engine === 'files') {
+      const { openFilesSource } = await import('../sources/files');
+      const src = await openFilesSource({ files: g.files, baseFile: loaded.path }, { maxEvents: g.events });
+      total = g.events ?? src.nEvents ?? 0;
+      crossSection = xsOverride ?? src.crossSection?.value ?? null;
+      process = g.files.join(', ');
+      const scale = xsOverride !== undefined && src.crossSection ? xsOverride / src.crossSection.value : 1;
+      batches = scale === 1 ? src.batches() : rescale(src.batches(), scale);
+    } else {
+      throw new HmlError('engine-not-wired', `sample '${sampleName}': the MadGraph5 engine is not wired into \`hml run\` in this version; generate the events with MadGraph5 and use \`engine: files\` with the Delphes ROOT or HepMC3 output`, { exitCode: 1 });
+    }
+    const writer = new EventWriter(join(ctx.outDir, 'events.hmlev'));
+    let events = 0;
+    let sumWeights = 0;
+    let i = 0;
+    try {
+      for await (const b of batches) {
+        writer.append(b);
+        events += b.size;
+        for (let k = 0; k < b.size; k++) sumWeights += b.weights[k];
+        ctx.progress(events, Math.max(total, events), 'events');
+        ctx.killPoint(`batch-${i++}`);
+        if (ctx.signal.aborted) throw new HmlError('cancelled', 'cancelled', { exitCode: 130 });
+      }
+      writer.close();
+    } catch (e) {
+      writer.abort();
+      throw e;
+    }
+    if (events === 0) throw new HmlError('no-events', `sample '${sampleName}' produced no events`, { exitCode: 1 });
+    const rec: SampleRecord = { sample: sampleName, engine: g.engine, process, events, crossSection, sumWeights };
+    writeFileAtomic(join(ctx.outDir, 'sample.json'), JSON.stringify(rec, null, 1) + '\n');
+    return { ...rec };
+  },
+};
+
+async function* rescale<T extends import('../physics/events').EventBatch>(it: AsyncIterable<T>, f: number): AsyncGenerator<T> {
+  for await (const b of it) yield { ...b, weights: b.weights.map((w) => w * f) };
+}
+
+// -------------------------------------------------------------------------------------------------- dataset
+
+export interface DatasetStageSummary {
+  [key: string]: unknown;
+  counts: Record<string, number>;
+  cutflow: Record<string, { cut: string; events: number; weighted: number }[]>;
+  contentHash: string;
+  crossSections: Record<string, number | null>;
+}
+
+const dataset: StageExecutor = {
+  kind: 'dataset',
+  version: 1,
+  async execute(ctx) {
+    const { loaded, versions } = shared(ctx);
+    const a = loaded.analysis;
+    const name = ctx.stage.name.slice('dataset:'.length);
+    const spec = a.datasets[name];
+    const { buildDataset } = await import('../datasets/build');
+    const { stagePhysics } = await import('./physics');
+    const phys = await stagePhysics(a.reconstruction ?? {}, a.preselection);
+    const sampleNames = Object.keys(a.samples);
+    const records = new Map<string, SampleRecord>();
+    const samples = sampleNames.map((s) => {
+      const inp = inputOf(ctx, `generate:${s}`);
+      const rec = readJson<SampleRecord>(join(inp.dir, 'sample.json'));
+      records.set(s, rec);
+      return {
+        name: s,
+        label: (a.samples[s].label === 'signal' ? 1 : 0) as 0 | 1,
+        batches: reconstructed(readEventStore(join(inp.dir, 'events.hmlev')), phys.reconstruct),
+        description: `${rec.engine}: ${rec.process}`,
+      };
+    });
+    const totalEvents = [...records.values()].reduce((s, r) => s + r.events, 0);
+    const { split, weights, reweight, ...representation } = spec;
+    const res = await buildDataset({
+      name,
+      settings: representation as never,
+      samples,
+      preselection: phys.preselection,
+      split,
+      seed: a.seed,
+      outDir: ctx.outDir,
+      fileName: 'dataset.h5',
+      trainWeights: { weights, reweight },
+      evaluator: phys.evaluator,
+      describe: phys.describe,
+      provenance: { samples: Object.fromEntries(records), reconstruction: a.reconstruction ?? {}, preselection: a.preselection },
+      software: { name: 'hep-ml-lab', version: versions.engine ?? '0' },
+      onProgress: (done, total, unit) => ctx.progress(done, total ?? totalEvents, unit),
+      signal: ctx.signal,
+    });
+    const summary: DatasetStageSummary = {
+      counts: res.counts,
+      cutflow: res.cutflow as DatasetStageSummary['cutflow'],
+      contentHash: res.contentHash,
+      crossSections: Object.fromEntries([...records].map(([k, r]) => [k, r.crossSection])),
+    };
+    writeFileAtomic(join(ctx.outDir, 'summary.json'), JSON.stringify(summary, null, 1) + '\n');
+    return summary;
+  },
+};
+
+async function* reconstructed<T>(it: AsyncIterable<T>, f: (b: T) => T): AsyncGenerator<T> {
+  for await (const b of it) yield f(b);
+}
+
+// ---------------------------------------------------------------------------------------------------- train
+
+type MethodSpecLike = { type: MethodType; dataset: string } & Record<string, unknown>;
+
+export interface TrainRecord {
+  method: string;
+  type: MethodType;
+  dataset: string;
+  backend: string;
+  seconds: number;
+  curves: TrainResult['curves'];
+  importances?: Record<string, number>;
+}
+
+async function trainerFor(type: MethodType): Promise<(d: Dataset, s: Record<string, unknown>, c: TrainContext) => Promise<TrainResult>> {
+  switch (type) {
+    case 'gbdt':
+      return (await import('../methods/gbdt/train')).trainGbdt;
+    case 'cut-and-count':
+      return (await import('../methods/cut-and-count')).trainCutAndCount;
+    case 'mlp':
+    case 'cnn':
+    case 'pfn': {
+      const { trainNetwork } = await import('../methods/nn/train');
+      return (d, s, c) => trainNetwork(type, d, s, c);
+    }
+  }
+}
+
+/** Restores a trained model from its saved JSON. */
+export async function loadSavedModel(saved: SavedModel): Promise<TrainedModel> {
+  switch (saved.type) {
+    case 'gbdt':
+      return (await import('../methods/gbdt/model')).loadGbdtModel(saved);
+    case 'cut-and-count':
+      return (await import('../methods/cut-and-count')).loadCutAndCountModel(saved);
+    case 'mlp':
+    case 'cnn':
+    case 'pfn':
+      return (await import('../methods/nn/model')).loadNetwork(saved);
+  }
+}
+
+const datasetCache = new Map<string, Promise<Dataset>>();
+/** Datasets are read once per process (evaluate and export read the same files as train). */
+async function loadDataset(dir: string): Promise<Dataset> {
+  const path = join(dir, 'dataset.h5');
+  let p = datasetCache.get(path);
+  if (!p) {
+    p = import('../datasets/read').then((m) => m.readDataset(path));
+    datasetCache.set(path, p);
+    p.catch(() => datasetCache.delete(path));
+  }
+  return p;
+}
+
+const train: StageExecutor = {
+  kind: 'train',
+  version: 1,
+  async execute(ctx) {
+    const { method } = ctx.stage.settings as { method: MethodSpecLike };
+    const name = ctx.stage.name.slice('train:'.length);
+    const ds = await loadDataset(inputOf(ctx, `dataset:${method.dataset}`).dir);
+    const { type: _t, dataset: _d, ...settings } = method;
+    const trainer = await trainerFor(method.type);
+    const t0 = performance.now();
+    const r = await trainer(ds, settings, {
+      seed: ctx.seed,
+      onProgress: (done, total, unit) => {
+        ctx.progress(done, total, unit);
+        ctx.killPoint(`${unit}-${done}`);
+      },
+      onMetric: (n, v, e) => ctx.metric(n, v, e),
+      signal: ctx.signal,
+      threads: ctx.threads,
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    writeFileAtomic(join(ctx.outDir, 'model.json'), JSON.stringify(r.model.toJSON()) + '\n');
+    const rec: TrainRecord = { method: name, type: method.type, dataset: method.dataset, backend: r.backend, seconds, curves: r.curves, importances: r.importances };
+    writeFileAtomic(join(ctx.outDir, 'training.json'), JSON.stringify(rec, null, 1) + '\n');
+    return { backend: r.backend, seconds };
+  },
+};
+
+// ------------------------------------------------------------------------------------------------- evaluate
+
+interface EvaluateSettings {
+  evaluation: Analysis['evaluation'];
+  methods: { name: string; type: MethodType; dataset: string }[];
+}
+
+/** Signal efficiencies asked for by `rejection@X` metrics (default 0.5 and 0.3). */
+function requestedEfficiencies(metrics: readonly string[]): number[] {
+  const effs = metrics.map((m) => /^rejection@([0-9.]+)$/.exec(m)?.[1]).filter((x): x is string => !!x).map(Number);
+  return effs.length ? effs : [0.5, 0.3];
+}
+
+const evaluate: StageExecutor = {
+  kind: 'evaluate',
+  version: 1,
+  async execute(ctx) {
+    const { loaded, versions } = shared(ctx);
+    const s = ctx.stage.settings as EvaluateSettings;
+    const { buildMethodResult, scoredSplit } = await import('../metrics/result');
+    const methods: MethodResult[] = [];
+    let i = 0;
+    const cutflow: SampleCutflow[] = [];
+    const seenCutflow = new Set<string>();
+    for (const m of s.methods) {
+      const dsInput = inputOf(ctx, `dataset:${m.dataset}`);
+      const ds = await loadDataset(dsInput.dir);
+      const summary = readJson<DatasetStageSummary>(join(dsInput.dir, 'summary.json'));
+      const trainDir = inputOf(ctx, `train:${m.name}`).dir;
+      const model = await loadSavedModel(readJson<SavedModel>(join(trainDir, 'model.json')));
+      const rec = readJson<TrainRecord>(join(trainDir, 'training.json'));
+      const total = ds.train.n + (ds.validation?.n ?? 0) + ds.test.n;
+      const effs = requestedEfficiencies(s.evaluation.metrics);
+      const presel: Record<string, number> = {};
+      for (const [sample, rows] of Object.entries(summary.cutflow)) if (rows.length && rows[0].events > 0) presel[sample] = rows[rows.length - 1].events / rows[0].events;
+      const result = buildMethodResult({
+        name: m.name,
+        type: m.type,
+        dataset: m.dataset,
+        sampleNames: ds.sampleNames,
+        backend: rec.backend,
+        train: scoredSplit(ds.train, model.predict(ds.train)),
+        validation: ds.validation ? scoredSplit(ds.validation, model.predict(ds.validation)) : undefined,
+        test: scoredSplit(ds.test, model.predict(ds.test)),
+        curves: rec.curves,
+        cuts: 'describe' in model && typeof model.describe === 'function' ? (model.describe as () => MethodResult['cuts'])() : undefined,
+        importances: rec.importances,
+        trainSeconds: rec.seconds,
+        options: {
+          signalEfficiencies: effs,
+          luminosity: s.evaluation.luminosity ?? 1,
+          crossSections: summary.crossSections,
+          preselectionEfficiencies: presel,
+          backgroundUncertainty: s.evaluation.background_uncertainty,
+          seed: ctx.seed,
+        },
+      });
+      methods.push(result);
+      ctx.progress(++i, s.methods.length, 'methods');
+      if (!seenCutflow.has(m.dataset)) {
+        seenCutflow.add(m.dataset);
+        for (const [sample, steps] of Object.entries(summary.cutflow)) {
+          if (cutflow.some((c) => c.sample === sample)) continue;
+          cutflow.push({ sample, crossSection: summary.crossSections[sample] ?? null, steps: steps.map((x) => ({ cut: x.cut, events: x.events, weighted: x.weighted })) });
+        }
+      }
+      void total;
+    }
+    const results: ResultsFile = {
+      version: RESULTS_FORMAT_VERSION,
+      analysis: loaded.path,
+      name: loaded.name,
+      methods,
+      cutflow,
+      provenance: {
+        engineVersion: versions.engine ?? '0',
+        seed: ctx.analysisSeed,
+        started: new Date().toISOString(),
+        finished: new Date().toISOString(),
+        host: hostname(),
+        stages: [...ctx.inputs.values()].map((x) => ({ stage: x.stage, key: x.key, seconds: 0, cached: true })),
+      },
+    };
+    writeFileAtomic(join(ctx.outDir, 'results.json'), JSON.stringify(results, null, 1) + '\n');
+    return { methods: methods.map((m) => ({ name: m.name, auc: m.metrics.find((x) => x.name === 'auc')?.value ?? null })) };
+  },
+};
+
+// --------------------------------------------------------------------------------------------------- export
+
+interface ExportSettings {
+  export: NonNullable<Analysis['export']>;
+  methods: string[];
+  name: string;
+}
+
+const exportStage: StageExecutor = {
+  kind: 'export',
+  version: 1,
+  async execute(ctx) {
+    const { loaded, versions } = shared(ctx);
+    const s = ctx.stage.settings as ExportSettings;
+    const a = loaded.analysis;
+    const { writeBundle } = await import('./../export/bundle');
+    const results = readJson<ResultsFile>(join(inputOf(ctx, 'evaluate').dir, 'results.json'));
+    const reports: Record<string, unknown> = {};
+    let i = 0;
+    for (const name of s.methods) {
+      const spec = a.methods![name];
+      const dsDir = inputOf(ctx, `dataset:${spec.dataset}`).dir;
+      const ds = await loadDataset(dsDir);
+      const saved = readJson<SavedModel>(join(inputOf(ctx, `train:${name}`).dir, 'model.json'));
+      const model = await loadSavedModel(saved);
+      const summary = readJson<DatasetStageSummary>(join(dsDir, 'summary.json'));
+      const sampleDocs = Object.entries(a.samples).map(([sn, smp]) => {
+        const g = smp.generator;
+        const steps = summary.cutflow[sn] ?? [];
+        return {
+          name: sn,
+          label: smp.label,
+          process: g.engine === 'builtin' ? g.process : g.engine === 'files' ? g.files.join(', ') : g.processes.join('; '),
+          generator: g.engine === 'builtin' ? 'HEP ML Lab built-in generator' : g.engine === 'files' ? 'event files' : 'MadGraph5_aMC@NLO + Pythia8 + Delphes',
+          crossSection: summary.crossSections[sn] ?? null,
+          events: steps[0]?.events ?? 0,
+          cuts: a.preselection,
+        };
+      });
+      const out = join(ctx.outDir, name);
+      mkdirSync(out, { recursive: true });
+      const report = await writeBundle({
+        outDir: out,
+        analysisName: s.name,
+        method: { name, type: spec.type, dataset: spec.dataset },
+        saved,
+        model,
+        dataset: ds,
+        result: results.methods.find((m) => m.name === name),
+        samples: sampleDocs,
+        versions: { ...versions },
+        seed: a.seed,
+      });
+      reports[name] = { passed: report.passed, maxAbsDiff: report.maxAbsDiff, auc: report.auc.onnx };
+      ctx.progress(++i, s.methods.length, 'bundles');
+      ctx.killPoint(`bundle-${name}`);
+    }
+    if (s.export.dataset === 'hdf5') {
+      for (const d of new Set(s.methods.map((n) => a.methods![n].dataset))) {
+        const dir = inputOf(ctx, `dataset:${d}`).dir;
+        const out = join(ctx.outDir, 'datasets', d);
+        mkdirSync(out, { recursive: true });
+        copyFileSync(join(dir, 'dataset.h5'), join(out, `${d}.h5`));
+        if (existsSync(join(dir, 'dataset.dataset_card.json'))) copyFileSync(join(dir, 'dataset.dataset_card.json'), join(out, 'dataset_card.json'));
+      }
+    }
+    return { bundles: reports };
+  },
+};
+
+export const PIPELINE_EXECUTORS: ExecutorRegistry = { generate, dataset, train, evaluate, export: exportStage };
