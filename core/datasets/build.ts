@@ -374,8 +374,8 @@ function writeRootAttributes(w: H5Writer, o: BuildDatasetOptions, rep: Represent
     n_generated: norms[i].nGenerated, n_streamed: norms[i].nStreamed, n_kept: stages[i].n,
     raw_weight_sum: norms[i].rawWeightSum, weight_scale: norms[i].scale,
   }))));
-  a('weights_definition', 'weights: physics weights in pb per event; per sample, sum over generated events = cross section, so sum over kept events = cross section x kept fraction (CONTRACTS.md); pT/HT slices carry sigma_i/N_i each. train_weights: for training only (class balance, optional spectrum reweighting), per split, mean 1');
-  a('train_weights_settings', JSON.stringify(o.trainWeights ?? { balance: 'weighted' }));
+  a('weights_definition', 'weights: physics weights in pb per event; per sample, sum over generated events = cross section, so sum over kept events = cross section x kept fraction (CONTRACTS.md); pT/HT slices carry sigma_i/N_i each. train_weights: for training only (unit, balanced, physics or physics-balanced, optionally times a spectrum reweighting), per split, mean 1');
+  a('train_weights_settings', JSON.stringify(o.trainWeights ?? { weights: 'unit' }));
   a('split_names', SPLIT_NAMES.filter((n) => n !== 'validation' || (o.split.validation ?? 0) > 0));
   a('split_fractions', new Float64Array([o.split.train, o.split.validation ?? 0, o.split.test]));
   a('split_counts', new Int32Array([splitCounts.train, splitCounts.validation, splitCounts.test]));

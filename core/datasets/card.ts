@@ -54,7 +54,7 @@ export function makeCard(a: {
     ...(a.rep.kind === 'cloud' ? [{ name: 'mask', dtype: 'uint8', shape: ['N', a.rep.rowShape[0]], meaning: '1 for a real particle, 0 for padding' }] : []),
     { name: 'labels', dtype: 'int8', shape: ['N'], meaning: '1 = signal, 0 = background' },
     { name: 'weights', dtype: 'float64', shape: ['N'], meaning: 'physics weight, pb' },
-    { name: 'train_weights', dtype: 'float64', shape: ['N'], meaning: 'training weight (class balance, optional reweighting), mean 1 per split' },
+    { name: 'train_weights', dtype: 'float64', shape: ['N'], meaning: 'training weight (see weights.training), mean 1 per split' },
     { name: 'sample', dtype: 'int16', shape: ['N'], meaning: 'index into samples' },
   ];
   const splitOf = (c: CutflowRow[]) => c[c.length - 1];
@@ -80,7 +80,7 @@ export function makeCard(a: {
     cutflow: a.cutflow,
     weights: {
       physics: 'per event, pb; per sample the sum over generated events equals the cross section (sum over kept events = sigma x kept fraction); sliced samples carry sigma_i / N_i',
-      training: o.trainWeights ?? { balance: 'weighted' },
+      training: o.trainWeights ?? { weights: 'unit' },
     },
     split: {
       fractions: { train: o.split.train, validation: o.split.validation ?? 0, test: o.split.test },

@@ -11,15 +11,9 @@ import type { Dataset, DatasetArrays, DatasetKind } from './types';
  * splits into a `Dataset` for training, row ranges, seeded shuffled batches that never load the whole file,
  * and a content-hash check that detects damaged files.
  */
-export interface DatasetInfo {
+export interface DatasetInfo extends Pick<Dataset, 'name' | 'kind' | 'featureNames' | 'featureUnits' | 'rowShape' | 'sampleNames'> {
   readonly path: string;
-  readonly name: string;
-  readonly kind: DatasetKind;
-  readonly featureNames: readonly string[];
-  readonly featureUnits: readonly string[];
   readonly featureDefinitions: readonly string[];
-  readonly rowShape: readonly number[];
-  readonly sampleNames: readonly string[];
   /** Rows per split present in the file. */
   readonly splits: Partial<Record<SplitName, number>>;
   readonly contentHash?: string;

@@ -18,6 +18,9 @@ export const CLOUD_FEATURES: Readonly<Record<CloudFeature, { unit: string; defin
   log_e: { unit: 'log(GeV)', definition: 'ln(E / 1 GeV) of the constituent' },
   pt: { unit: 'GeV', definition: 'constituent transverse momentum' },
   e: { unit: 'GeV', definition: 'constituent energy' },
+  eta: { unit: '1', definition: 'constituent pseudorapidity' },
+  phi: { unit: 'rad', definition: 'constituent azimuth in (-pi, pi]' },
+  pdg_id: { unit: '1', definition: 'PDG particle id (0 when the source has none)' },
   pt_fraction: { unit: '1', definition: 'pT(constituent) / pT(jet)' },
   log_pt_rel: { unit: '1', definition: 'ln(pT(constituent) / pT(jet))' },
   e_fraction: { unit: '1', definition: 'E(constituent) / E(jet)' },
@@ -47,9 +50,10 @@ export function pdgClass(pdgId: number, charge: number): number {
 export function checkCloudSettings(s: CloudSettings): string[] {
   const problems: string[] = [];
   const p = parseObjectPath(s.object);
-  if (!p || !p.constituents || p.index === undefined || p.attribute !== undefined) problems.push(`cloud object must be an object's constituents, e.g. fatjet0.constituents, not '${s.object}'`);
+  const ok = p && p.attribute === undefined && (p.constituents ? p.index !== undefined : p.index === undefined);
+  if (!ok) problems.push(`cloud object must be an object's constituents (e.g. fatjet0.constituents) or a collection (e.g. eflowtrack), not '${s.object}'`);
   if (!Array.isArray(s.features) || s.features.length === 0) problems.push('cloud needs at least one feature, e.g. [delta_eta, delta_phi, log_pt]');
-  for (const f of s.features ?? []) if (!(f in CLOUD_FEATURES)) problems.push(`unknown cloud feature '${f}'; known: ${Object.keys(CLOUD_FEATURES).join(', ')}`);
+  for (const f of s.features ?? []) if (!Object.hasOwn(CLOUD_FEATURES, f)) problems.push(`unknown cloud feature '${f}'; known: ${Object.keys(CLOUD_FEATURES).join(', ')}`);
   if (!Number.isInteger(s.max_particles) || s.max_particles <= 0 || s.max_particles > 10000) problems.push('cloud max_particles must be a positive integer (at most 10000)');
   return problems;
 }
@@ -60,7 +64,8 @@ export function cloudRepresentation(s: CloudSettings): Representation {
   const path = parseObjectPath(s.object)!;
   const P = s.max_particles;
   const F = s.features.length;
-  const features: FeatureInfo[] = s.features.map((f) => ({ name: f, ...CLOUD_FEATURES[f] }));
+  const feats = s.features as readonly CloudFeature[];
+  const features: FeatureInfo[] = feats.map((f) => ({ name: f, ...CLOUD_FEATURES[f] }));
   return {
     kind: 'cloud',
     rowShape: [P, F],
@@ -75,8 +80,17 @@ export function cloudRepresentation(s: CloudSettings): Representation {
       let row = 0;
       for (let i = 0; i < batch.size; i++) {
         if (select && !select[i]) continue;
-        const cons = constituentRows(batch, jets, i, path.index!);
-        if (cons) fillCloud(cons.source, cons.rows, jets.px[cons.jetRow], jets.py[cons.jetRow], jets.pz[cons.jetRow], jets.e[cons.jetRow], s.features, P, data, mask, row);
+        if (path.constituents) {
+          const cons = constituentRows(batch, jets, i, path.index!);
+          if (cons) fillCloud(cons.source, cons.rows, jets.px[cons.jetRow], jets.py[cons.jetRow], jets.pz[cons.jetRow], jets.e[cons.jetRow], feats, P, data, mask, row);
+        } else {
+          // A whole collection: the axis is the sum of its particles in this event.
+          const a = jets.offsets[i], b = jets.offsets[i + 1];
+          const rows = Uint32Array.from({ length: b - a }, (_, k) => a + k);
+          let sx = 0, sy = 0, sz = 0, se = 0;
+          for (let r = a; r < b; r++) { sx += jets.px[r]; sy += jets.py[r]; sz += jets.pz[r]; se += jets.e[r]; }
+          fillCloud(jets, rows, sx, sy, sz, se, feats, P, data, mask, row);
+        }
         row++;
       }
       return { n, data, mask };
@@ -117,6 +131,9 @@ function fillCloud(
         case 'log_e': v = Math.log(e); break;
         case 'pt': v = pt; break;
         case 'e': v = e; break;
+        case 'eta': v = etaOf(px, py, pz); break;
+        case 'phi': v = phiOf(px, py); break;
+        case 'pdg_id': v = pdg && Number.isFinite(pdg[r]) ? pdg[r] : 0; break;
         case 'pt_fraction': v = pt / jpt; break;
         case 'log_pt_rel': v = Math.log(pt / jpt); break;
         case 'e_fraction': v = e / je; break;

@@ -95,7 +95,7 @@ export function transformPoints(points: ImagePoints, t: ImageTransform): ImagePo
  * Adds the points into `out` at `offset` as an (H, W, C) channel-weighted histogram. `pixels` = [H, W],
  * `range` = [[hmin, hmax], [wmin, wmax]].
  */
-export function pixelate(points: ImagePoints, pixels: readonly [number, number], range: ImageSettings['range'], out: Float32Array, offset = 0): void {
+export function pixelate(points: ImagePoints, pixels: readonly number[], range: ImageSettings['range'], out: Float32Array, offset = 0): void {
   const [H, W] = pixels;
   const C = points.weights.length;
   const [[h0, h1], [w0, w1]] = range;
@@ -150,16 +150,35 @@ function axisOf(kind: AxisKind, px: number, py: number, pz: number, e: number): 
 
 /** Normalised flip setting. */
 function flipOf(s: ImageSettings): { side: FlipSide; by: 'subjet2' | 'energy' } | undefined {
-  if (s.flip === undefined) return undefined;
+  if (s.flip === undefined || s.flip === false) return undefined;
+  if (s.flip === true) return { side: 'right', by: 'energy' };
   if (typeof s.flip === 'string') return { side: s.flip, by: 'subjet2' };
   return { side: s.flip.side, by: s.flip.by ?? 'subjet2' };
+}
+
+/** The channel expressions, defaulting to the pT of the height axis' constituents. */
+function channelsOf(s: ImageSettings): string[] {
+  if (s.channel === undefined) {
+    const h = parseObjectPath(s.height);
+    return [h && h.index !== undefined ? `${h.collection}${h.index}.constituents.pt` : 'fatjet0.constituents.pt'];
+  }
+  return typeof s.channel === 'string' ? [s.channel] : [...s.channel];
+}
+
+/** Whether `translate` names the image's own object (its axis), e.g. `fatjet0` or `jet`. */
+function translatesToObject(s: ImageSettings): boolean {
+  if (s.translate === undefined) return false;
+  const t = s.translate.trim().toLowerCase();
+  if (t === 'jet') return true;
+  const h = parseObjectPath(s.height);
+  return !!h && h.index !== undefined && t === `${h.collection}${h.index}`;
 }
 
 /** Settings problems found before any event is read (messages say what to write instead). */
 export function checkImageSettings(s: ImageSettings): string[] {
   const problems: string[] = [];
   const h = parseObjectPath(s.height), w = parseObjectPath(s.width);
-  const channels = typeof s.channel === 'string' ? [s.channel] : s.channel;
+  const channels = channelsOf(s);
   for (const [key, p] of [['height', h], ['width', w]] as const) {
     if (!p || !p.constituents || p.index === undefined || !axisKind(p.attribute)) {
       problems.push(`image ${key} must be a constituent coordinate such as fatjet0.constituents.${key === 'height' ? 'phi' : 'eta'} (eta, y or phi)`);
@@ -177,7 +196,7 @@ export function checkImageSettings(s: ImageSettings): string[] {
   if (!Array.isArray(pix) || pix.length !== 2 || !pix.every((v) => Number.isInteger(v) && v > 0 && v <= 1024)) problems.push('image pixels must be [height, width], positive integers up to 1024');
   const rg = s.range;
   if (!Array.isArray(rg) || rg.length !== 2 || !rg.every((r) => Array.isArray(r) && r.length === 2 && r[0] < r[1])) problems.push('image range must be [[height min, height max], [width min, width max]] with min < max');
-  if (s.translate !== undefined && s.translate !== 'jet' && subjetIndex(s.translate) === undefined) problems.push(`image translate must be 'jet' or 'subjetK' (K = 0, 1, …), not '${s.translate}'`);
+  if (s.translate !== undefined && !translatesToObject(s) && subjetIndex(s.translate) === undefined) problems.push(`image translate must be the image's object (${h ? `${h.collection}${h.index ?? 0}` : 'fatjet0'}) or 'subjetK' (K = 0, 1, …), not '${s.translate}'`);
   if (s.rotate && subjetIndex(s.rotate.axis) === undefined) problems.push(`image rotate axis must be 'subjetK', not '${s.rotate.axis}'`);
   if (s.rotate && !Number.isFinite(s.rotate.orientation)) problems.push('image rotate orientation must be a number of degrees');
   if (!s.subjets && (subjetIndex(s.translate) !== undefined || s.rotate)) problems.push("image translate/rotate to a subjet needs 'subjets: { algorithm, r }'");
@@ -192,7 +211,7 @@ export function checkImageSettings(s: ImageSettings): string[] {
  * One image from plain constituent arrays, for tests and for callers without events: massless constituents
  * given by (η, φ, pT) in (1, rad, GeV); width = η, height = φ, one channel = pT. Returns (H, W, 1) float32.
  */
-export function imageFromConstituents(eta: ArrayLike<number>, phi: ArrayLike<number>, pt: ArrayLike<number>, s: Omit<ImageSettings, 'type' | 'height' | 'width' | 'channel'>): Float32Array {
+export function imageFromConstituents(eta: ArrayLike<number>, phi: ArrayLike<number>, pt: ArrayLike<number>, s: Omit<ImageSettings, 'type' | 'height' | 'width' | 'channel'> & { readonly pixels: readonly [number, number] }): Float32Array {
   const n = eta.length;
   const px = new Float64Array(n), py = new Float64Array(n), pz = new Float64Array(n), e = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -220,7 +239,7 @@ function renderImage(points: ImagePoints, subjets: readonly Subjet[], jet: { px:
   const at = (p: { px: number; py: number; pz: number; e: number }) => ({ x: axisOf(xKind, p.px, p.py, p.pz, p.e), y: axisOf(yKind, p.px, p.py, p.pz, p.e) });
   const t: ImageTransform = { wrapX: xKind === 'phi', wrapY: yKind === 'phi' };
   const ti = subjetIndex(s.translate);
-  if (s.translate === 'jet') t.translate = at(jet);
+  if (translatesToObject(s)) t.translate = at(jet);
   else if (ti !== undefined && subjets[ti]) t.translate = at(subjets[ti]);
   const ri = subjetIndex(s.rotate?.axis);
   // Without the requested subjet (too few prongs) the image is left unrotated; this is counted, not an error.
@@ -238,12 +257,13 @@ export function imageRepresentation(s: ImageSettings): Representation {
   if (problems.length > 0) throw new HmlError('bad-image-settings', problems.join('; '), { exitCode: 2 });
   const hp = parseObjectPath(s.height)!, wp = parseObjectPath(s.width)!;
   const xKind = axisKind(wp.attribute)!, yKind = axisKind(hp.attribute)!;
-  const channels = (typeof s.channel === 'string' ? [s.channel] : s.channel).map((c) => parseObjectPath(c)!.attribute!);
+  const channelNames = channelsOf(s);
+  const channels = channelNames.map((c) => parseObjectPath(c)!.attribute!);
   const [H, W] = s.pixels;
   const C = channels.length;
   const rowSize = H * W * C;
   const features: FeatureInfo[] = channels.map((a, k) => ({
-    name: typeof s.channel === 'string' ? s.channel : s.channel[k],
+    name: channelNames[k],
     unit: KINEMATIC_ATTRIBUTES[a]?.unit ?? '1',
     definition: `sum of constituent ${KINEMATIC_ATTRIBUTES[a]?.definition ?? a} per pixel${s.normalize && s.normalize !== 'none' ? `, normalised (${s.normalize})` : ''}`,
   }));

@@ -21,39 +21,47 @@ export interface ImageSettings {
   readonly height: string;
   /** Constituent observable along the image width (columns), e.g. `fatjet0.constituents.eta`. */
   readonly width: string;
-  /** Channel weight(s), e.g. `fatjet0.constituents.pt`; one channel per entry. */
-  readonly channel: string | readonly string[];
+  /** Channel weight(s), e.g. `fatjet0.constituents.pt` (the default); one channel per entry. */
+  readonly channel?: string | readonly string[];
   /** Reclustering of the constituents into subjets (R in y–φ, min_pt in GeV). */
   readonly subjets?: { readonly algorithm: ReclusterAlgorithm; readonly r: number; readonly min_pt?: number };
-  /** Move this point to the origin: `subjetK` or `jet` (the object's own axis). φ differences are wrapped. */
+  /**
+   * Move this point to the origin: `subjetK`, or the image's own object (`fatjet0`, also `jet`) for its axis. φ
+   * differences are wrapped.
+   */
   readonly translate?: string;
   /** Rotate about the origin so that `axis` (`subjetK`) points at `orientation` degrees (0 = +width, 90 = +height). */
   readonly rotate?: { readonly axis: string; readonly orientation: number };
   /**
    * Mirror the image so that the reference sits on `side`: `left`/`right` mirror the width axis, `up`/`down`
-   * the height axis. The reference is subjet 2 (the third subjet) when there is one, else the summed weight of the
-   * first channel on each half (`by: energy` forces the latter).
+   * the height axis. `by: subjet2` uses the third subjet when there is one (else the intensity halves);
+   * `by: energy` compares the summed first-channel intensity of the two halves. `true` (the analysis file's
+   * boolean) means `{ side: right, by: energy }`; `false` no flip.
    */
-  readonly flip?: FlipSide | { readonly side: FlipSide; readonly by?: 'subjet2' | 'energy' };
+  readonly flip?: boolean | FlipSide | { readonly side: FlipSide; readonly by?: 'subjet2' | 'energy' };
   /** [height, width] in pixels. */
-  readonly pixels: readonly [number, number];
+  readonly pixels: readonly number[];
   /** [[height min, height max], [width min, width max]] in the axis units (radians / units of η). */
-  readonly range: readonly [readonly [number, number], readonly [number, number]];
+  readonly range: readonly (readonly number[])[];
   /** Per image and channel: none, max (divide by the largest pixel), sum (divide by the total), log (sign·log1p|x|). */
   readonly normalize?: 'none' | 'max' | 'sum' | 'log';
 }
 
 export type CloudFeature =
-  | 'delta_eta' | 'delta_phi' | 'delta_r' | 'log_pt' | 'log_e' | 'pt' | 'e'
+  | 'delta_eta' | 'delta_phi' | 'delta_r' | 'log_pt' | 'log_e' | 'pt' | 'e' | 'eta' | 'phi' | 'pdg_id'
   | 'pt_fraction' | 'log_pt_rel' | 'e_fraction' | 'log_e_rel' | 'charge' | 'pdg_class'
   | 'is_charged_hadron' | 'is_neutral_hadron' | 'is_photon' | 'is_electron' | 'is_muon';
 
 export interface CloudSettings {
   readonly type: 'cloud';
-  /** The constituents list, e.g. `fatjet0.constituents`; features are relative to that object's axis. */
+  /**
+   * Whose particles: an object's constituents (`fatjet0.constituents`; relative features refer to that object's
+   * axis) or a whole collection (`eflowtrack`; relative features refer to the sum of its particles in the event).
+   */
   readonly object: string;
-  readonly features: readonly CloudFeature[];
-  /** Fixed length: the hardest `max_particles` constituents are kept, the rest zero-padded with mask 0. */
+  /** Names from `CLOUD_FEATURES` (checked when the representation is created). */
+  readonly features: readonly string[];
+  /** Fixed length: the hardest `max_particles` particles are kept, the rest zero-padded with mask 0. */
   readonly max_particles: number;
 }
 

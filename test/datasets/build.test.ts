@@ -141,7 +141,7 @@ test('physics weights: sigma x kept fraction per sample; sliced samples stitched
       { name: 'qcd_lo', label: 0, group: 'qcd', batches: unitWeights(syntheticSample({ seed: 6, events: 1000, batch: 128, twoProng: false, sigma: 1 })), crossSection: 1000, nGenerated: 2000 },
       { name: 'qcd_hi', label: 0, group: 'qcd', batches: unitWeights(syntheticSample({ seed: 7, events: 300, batch: 128, twoProng: false, sigma: 1, ptScale: 2 })), crossSection: 30 },
     ],
-    trainWeights: { balance: 'weighted' },
+    trainWeights: { weights: 'physics-balanced' },
   }));
   const ds = await readDataset(r.path);
   const all = [ds.train, ds.validation!, ds.test];
@@ -174,7 +174,7 @@ test('pT reweighting: background training weights reproduce the signal pT spectr
       { name: 'bkg', label: 0, batches: syntheticSample({ seed: 9, events: 600, batch: 100, twoProng: false, sigma: 1, ptScale: 1.04 }) },
     ],
     split: { train: 1, test: 0 },
-    trainWeights: { balance: 'weighted', reweight: { observable: 'fatjet0.pt', bins: 4, range: [260, 300] } },
+    trainWeights: { weights: 'physics-balanced', reweight: { observable: 'fatjet0.pt', bins: 4, range: [260, 300], target: 'signal' } },
   }));
   const ds = await readDataset(r.path);
   const d = ds.train;
@@ -200,11 +200,15 @@ test('truncated, garbage and modified files give clear dataset-corrupt errors', 
   writeFileSync(junk, 'not an hdf5 file at all');
   await assert.rejects(readDataset(junk), (e: unknown) => e instanceof HmlError && e.code === 'dataset-corrupt' && /not an HDF5 file/.test(e.message));
   await assert.rejects(readDataset(join(dir, 'absent.h5')), (e: unknown) => e instanceof HmlError && e.code === 'dataset-missing');
-  // Flip bytes inside the (compressed or raw) data: either HDF5 notices or the content hash does.
+  // Flip bytes inside the first stored chunk of train/features (located with h5py): either HDF5's gzip decoder
+  // notices or the content hash does.
   const bad = join(dir, 'flipped.h5');
   copyFileSync(r.path, bad);
+  const loc = spawnSync(PY, ['-c', 'import h5py,sys; i=h5py.File(sys.argv[1],"r")["train/features"].id.get_chunk_info(0); print(i.byte_offset, i.size)', bad], { encoding: 'utf8' });
+  assert.equal(loc.status, 0, loc.stderr);
+  const [offset, size] = loc.stdout.trim().split(' ').map(Number);
   const b = readFileSync(bad);
-  for (let i = Math.floor(b.length * 0.6); i < Math.floor(b.length * 0.6) + 64; i++) b[i] ^= 0x5a;
+  for (let i = offset + Math.floor(size / 2); i < offset + Math.floor(size / 2) + 16; i++) b[i] ^= 0x5a;
   writeFileSync(bad, b);
   await assert.rejects(verifyDataset(bad), (e: unknown) => e instanceof HmlError && e.code === 'dataset-corrupt');
   assert.equal(await verifyDataset(r.path), r.contentHash);
