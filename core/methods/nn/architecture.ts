@@ -59,7 +59,7 @@ export function initialParams(arch: Architecture, rng: Rng): Float32Array[] {
   });
 }
 
-function activate(x: tf.Tensor, a: Activation): tf.Tensor {
+export function activate(x: tf.Tensor, a: Activation): tf.Tensor {
   switch (a) {
     case 'relu': return tf.relu(x);
     case 'tanh': return tf.tanh(x);
@@ -116,7 +116,7 @@ export function forward(arch: Architecture, params: readonly tf.Tensor[], x: tf.
         h = tf.maxPool(h as tf.Tensor4D, l.pool, l.pool, 'valid');
         break;
       case 'global-avg-pool':
-        h = tf.mean(h, [1, 2]);
+        h = tf.reshape(tf.avgPool(h as tf.Tensor4D, [h.shape[1] as number, h.shape[2] as number], [h.shape[1] as number, h.shape[2] as number], 'valid'), [h.shape[0], -1]);
         break;
       case 'flatten':
         h = tf.reshape(h, [h.shape[0], -1]);

@@ -4,10 +4,11 @@ import type { Dataset, DatasetArrays } from '../../datasets/types';
 import { writeFileAtomic } from '../../util/atomic';
 import { HmlError } from '../../util/errors';
 import { hashValue, sha256Hex } from '../../util/hash';
-import { deriveSeed, Rng } from '../../util/random';
+import { deriveSeed, FastRng, Rng } from '../../util/random';
 import type { TrainContext, TrainingCurvePoint, TrainResult } from '../types';
 import { rocAuc } from '../../metrics/roc';
-import { type Architecture, dropoutWidths, forward, initialParams, paramShapes, sizeOf } from './architecture';
+import { lossAndGrads } from './backprop';
+import { type Architecture, dropoutWidths, initialParams, paramShapes, sizeOf } from './architecture';
 import { initNnBackend, tf } from './backend';
 import { decodeFloat32, encodeFloat32, logits, makeSaved, NetworkModel } from './model';
 import { applyPreprocessing, fitPreprocessing } from './preprocess';
@@ -38,6 +39,33 @@ interface State {
   wait: number;
   stopped: boolean;
   curves: TrainingCurvePoint[];
+}
+
+/**
+ * One Adam step in place (Kingma & Ba, with tfjs/Keras's ε outside the bias-corrected square root). Kept as a small
+ * function of typed arrays so V8 optimises the loop on its own.
+ */
+function adamUpdate(p: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, lr: number, step: number): void {
+  const { beta1, beta2, epsilon } = ADAM;
+  const lrT = (lr * Math.sqrt(1 - Math.pow(beta2, step))) / (1 - Math.pow(beta1, step));
+  for (let j = 0; j < p.length; j++) {
+    const gj = g[j];
+    const mj = beta1 * m[j] + (1 - beta1) * gj;
+    const vj = beta2 * v[j] + (1 - beta2) * gj * gj;
+    m[j] = mj;
+    v[j] = vj;
+    p[j] -= (lrT * mj) / (Math.sqrt(vj) + epsilon);
+  }
+}
+
+/** Seeded in-place Fisher–Yates shuffle. */
+function shuffle(order: Uint32Array, rng: FastRng): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
 }
 
 function cancelled(): HmlError {
@@ -183,8 +211,8 @@ export async function trainNetwork(type: NetworkType, dataset: Dataset, rawSetti
   for (; st.epoch < settings.epochs && !st.stopped; ) {
     const epoch = st.epoch;
     const order = range(0, tr.n);
-    new Rng(deriveSeed(String(ctx.seed), 'nn-shuffle', epoch)).shuffle(order);
-    const dropRng = new Rng(deriveSeed(String(ctx.seed), 'nn-dropout', epoch));
+    shuffle(order, new FastRng(deriveSeed(String(ctx.seed), 'nn-shuffle', epoch)));
+    const dropRng = new FastRng(deriveSeed(String(ctx.seed), 'nn-dropout', epoch));
     let lossSum = 0;
     for (let s = 0; s < tr.n; s += bs) {
       if (ctx.signal?.aborted) throw cancelled();
@@ -205,32 +233,16 @@ export async function trainNetwork(type: NetworkType, dataset: Dataset, rawSetti
       });
       const grads = tf.tidy(() => {
         const xb = tf.tensor(bx.subarray(0, nb * perRow), [nb, ...rowShape]);
-        const yb = tf.tensor2d(by.subarray(0, nb), [nb, 1]);
-        const wb = tf.tensor2d(bw.subarray(0, nb), [nb, 1]);
         const mb = bm ? tf.tensor2d(bm.subarray(0, nb * nPart), [nb, nPart]) : undefined;
         const dm = masks.map((d) => tf.tensor2d(d.m, d.shape as [number, number]));
         const pt = st.params.map((p, i) => tf.tensor(p, shapes[i]));
-        const f = (...ps: tf.Tensor[]): tf.Scalar => {
-          const z = forward(arch, ps, xb, { mask: mb, dropoutMasks: dm });
-          // weighted mean of softplus(z) − y·z, the binary cross-entropy of sigmoid(z)
-          return tf.div(tf.sum(tf.mul(wb, tf.sub(tf.softplus(z), tf.mul(yb, z)))), nb) as tf.Scalar;
-        };
-        const { value, grads: g } = tf.valueAndGrads(f)(pt);
-        return [value, ...g];
+        const r = lossAndGrads(arch, pt, { x: xb, y: by.subarray(0, nb), w: bw.subarray(0, nb), mask: mb, dropoutMasks: dm });
+        return [tf.scalar(r.loss), ...r.grads];
       });
       lossSum += (grads[0].dataSync() as Float32Array)[0] * nb;
       st.step++;
-      const b1t = 1 - Math.pow(ADAM.beta1, st.step), b2t = 1 - Math.pow(ADAM.beta2, st.step);
-      const lrT = (lr * Math.sqrt(b2t)) / b1t;
       for (let k = 0; k < st.params.length; k++) {
-        const g = grads[k + 1].dataSync() as Float32Array;
-        const p = st.params[k], m = st.m[k], v = st.v[k];
-        for (let j = 0; j < p.length; j++) {
-          const gj = g[j];
-          m[j] = ADAM.beta1 * m[j] + (1 - ADAM.beta1) * gj;
-          v[j] = ADAM.beta2 * v[j] + (1 - ADAM.beta2) * gj * gj;
-          p[j] -= (lrT * m[j]) / (Math.sqrt(v[j]) + ADAM.epsilon);
-        }
+        adamUpdate(st.params[k], st.m[k], st.v[k], grads[k + 1].dataSync() as Float32Array, lr, st.step);
       }
       grads.forEach((t) => t.dispose());
     }

@@ -233,4 +233,36 @@
       (local.set $in (i32.add (local.get $in) (i32.const 1)))
       (br $nLoop)))
   )
+;; Backward of "bias + activation" for a (rows, cols) matrix: dpre = dy (linear) or dy where y > 0 (relu),
+  ;; db[c] = sum over rows of dpre[r, c], accumulated in row order. cols must be a multiple of 4; db is zeroed here.
+  (func (export "bias_act_grad")
+    (param $dy i32) (param $y i32) (param $dpre i32) (param $db i32) (param $rows i32) (param $cols i32) (param $relu i32)
+    (local $r i32) (local $c i32) (local $g v128) (local $cb i32) (local $o i32)
+    (local.set $cb (i32.mul (local.get $cols) (i32.const 4)))
+    (local.set $c (i32.const 0))
+    (block $zEnd (loop $zLoop
+      (br_if $zEnd (i32.ge_u (local.get $c) (local.get $cb)))
+      (v128.store (i32.add (local.get $db) (local.get $c)) (v128.const i32x4 0 0 0 0))
+      (local.set $c (i32.add (local.get $c) (i32.const 16)))
+      (br $zLoop)))
+    (local.set $o (i32.const 0))
+    (local.set $r (i32.const 0))
+    (block $rEnd (loop $rLoop
+      (br_if $rEnd (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $c (i32.const 0))
+      (block $cEnd (loop $cLoop
+        (br_if $cEnd (i32.ge_u (local.get $c) (local.get $cb)))
+        (local.set $g (v128.load (i32.add (local.get $dy) (local.get $o))))
+        (if (local.get $relu) (then
+          (local.set $g (v128.and (local.get $g)
+            (f32x4.gt (v128.load (i32.add (local.get $y) (local.get $o))) (v128.const f32x4 0 0 0 0))))))
+        (v128.store (i32.add (local.get $dpre) (local.get $o)) (local.get $g))
+        (v128.store (i32.add (local.get $db) (local.get $c))
+          (f32x4.add (v128.load (i32.add (local.get $db) (local.get $c))) (local.get $g)))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $cLoop)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rLoop)))
+  )
 )
