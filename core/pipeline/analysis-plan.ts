@@ -6,6 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { Analysis } from '../analysis/model';
 import { validateText } from '../analysis/validate';
 import { HmlError } from '../util/errors';
@@ -18,6 +19,11 @@ export interface LoadedAnalysis {
   analysis: Analysis;
   /** `name:` or the file stem. */
   name: string;
+  /**
+   * Method settings exactly as written (no schema defaults): each method's own parser applies its defaults, so
+   * a default that the schema and the method disagree on cannot break a run.
+   */
+  rawMethods: Record<string, Record<string, unknown>>;
 }
 
 /** Reads and validates an analysis file; a missing file or an invalid one is exit code 2 with the first error. */
@@ -42,7 +48,8 @@ export function loadAnalysisFile(path: string): LoadedAnalysis {
     );
   }
   const stem = abs.replace(/^.*[\\/]/, '').replace(/\.(hml\.)?ya?ml$/i, '');
-  return { path: abs, dir: dirname(abs), text, analysis: v.analysis, name: v.analysis.name ?? stem };
+  const raw = parseYaml(text) as { methods?: Record<string, Record<string, unknown>> } | null;
+  return { path: abs, dir: dirname(abs), text, analysis: v.analysis, name: v.analysis.name ?? stem, rawMethods: raw?.methods ?? {} };
 }
 
 /** Files of a `files:` generator with their sizes and modification times, so a changed file re-runs the stage. */
@@ -85,7 +92,7 @@ export function planAnalysis(loaded: LoadedAnalysis): StageSpec[] {
   }
   const methods = Object.entries(a.methods ?? {});
   for (const [name, m] of methods) {
-    specs.push({ name: `train:${name}`, kind: 'train', settings: { method: m }, needs: [`dataset:${m.dataset}`] });
+    specs.push({ name: `train:${name}`, kind: 'train', settings: { method: { ...loaded.rawMethods[name], type: m.type, dataset: m.dataset } }, needs: [`dataset:${m.dataset}`] });
   }
   if (methods.length > 0) {
     const datasetsUsed = [...new Set(methods.map(([, m]) => m.dataset))];
