@@ -1,9 +1,10 @@
 /**
- * Test-only jet tools for the built-in generator's physics checks: a small generalised-kt clustering with its
- * merge tree, soft drop (β = 0) and N-subjettiness with exclusive-kt axes. Private to the tests (core/jets is the
- * product's implementation); kept simple and exact rather than fast.
+ * Test helpers for the built-in generator's physics checks: leading fat jets with soft drop (β = 0) and
+ * N-subjettiness (exclusive-kt axes, β = 1), built on core/jets' clustering. Soft drop and τ_N are written here
+ * for the checks only (core/jets' own substructure may differ in details such as the τ_N axes).
  */
 import type { EventBatch } from '../../core/physics/events';
+import { type ClusterSequence, cluster } from '../../core/jets/cluster';
 
 export interface PseudoJets {
   px: number[];
@@ -12,159 +13,55 @@ export interface PseudoJets {
   e: number[];
 }
 
-interface Node {
-  px: number;
-  py: number;
-  pz: number;
-  e: number;
-  y: number;
-  phi: number;
-  pt2: number;
-  /** children node ids, or −1 for a leaf */
-  c1: number;
-  c2: number;
-  /** input index for a leaf */
-  leaf: number;
-}
-
-function mk(px: number, py: number, pz: number, e: number, c1: number, c2: number, leaf: number): Node {
-  const pt2 = px * px + py * py;
-  const E = Math.max(e, Math.abs(pz) + 1e-12);
-  const y = 0.5 * Math.log((E + pz) / (E - pz));
-  return { px, py, pz, e, y, phi: Math.atan2(py, px), pt2, c1, c2, leaf };
-}
-
 function dphi(a: number, b: number): number {
   let d = Math.abs(a - b);
   if (d > Math.PI) d = 2 * Math.PI - d;
   return d;
 }
 
-export function dr2(a: { y: number; phi: number }, b: { y: number; phi: number }): number {
-  const dy = a.y - b.y;
-  const dp = dphi(a.phi, b.phi);
+function dr2(cs: ClusterSequence, a: number, b: number): number {
+  const dy = cs.rap[a] - cs.rap[b];
+  const dp = dphi(cs.phi[a], cs.phi[b]);
   return dy * dy + dp * dp;
 }
 
-export interface Clustered {
-  nodes: Node[];
-  /** inclusive jets (node ids), sorted by decreasing p_T */
-  jets: number[];
-}
-
-/** Generalised-kt clustering (p = −1 anti-kt, 0 C/A, 1 kt), E-scheme, inclusive jets, plain O(N²)–O(N³). */
-export function cluster(inp: PseudoJets, R: number, p: number, nExclusive = 0): Clustered {
-  const nodes: Node[] = [];
-  const active: number[] = [];
-  for (let i = 0; i < inp.px.length; i++) {
-    nodes.push(mk(inp.px[i], inp.py[i], inp.pz[i], inp.e[i], -1, -1, i));
-    active.push(i);
-  }
-  const jets: number[] = [];
-  const R2 = R * R;
-  const kt = (n: Node): number => (p === 0 ? 1 : Math.pow(n.pt2, p));
-  // nearest-neighbour cache
-  const nnDist = new Map<number, number>();
-  const nnOf = new Map<number, number>();
-  const updateNN = (a: number): void => {
-    let best = R2, bj = -1;
-    for (const b of active) {
-      if (b === a) continue;
-      const d = dr2(nodes[a], nodes[b]);
-      if (d < best) {
-        best = d;
-        bj = b;
-      }
-    }
-    nnDist.set(a, best);
-    nnOf.set(a, bj);
-  };
-  for (const a of active) updateNN(a);
-  while (active.length > nExclusive) {
-    let dmin = Infinity, ai = -1;
-    for (const a of active) {
-      const b = nnOf.get(a) as number;
-      const d = (nExclusive > 0 ? nnDist.get(a)! : nnDist.get(a)!) * (b >= 0 ? Math.min(kt(nodes[a]), kt(nodes[b])) : kt(nodes[a])) / (nExclusive > 0 ? 1 : R2);
-      const dd = nExclusive > 0 && b < 0 ? Infinity : d;
-      if (dd < dmin) {
-        dmin = dd;
-        ai = a;
-      }
-    }
-    if (ai < 0) break;
-    const bj = nnOf.get(ai) as number;
-    active.splice(active.indexOf(ai), 1);
-    if (bj < 0) {
-      jets.push(ai);
-    } else {
-      active.splice(active.indexOf(bj), 1);
-      const A = nodes[ai], B = nodes[bj];
-      const id = nodes.length;
-      nodes.push(mk(A.px + B.px, A.py + B.py, A.pz + B.pz, A.e + B.e, ai, bj, -1));
-      active.push(id);
-      updateNN(id);
-    }
-    for (const a of active) {
-      const b = nnOf.get(a);
-      if (b === ai || b === bj) updateNN(a);
-      else if (a !== nodes.length - 1 && bj >= 0) {
-        const d = dr2(nodes[a], nodes[nodes.length - 1]);
-        if (d < nnDist.get(a)!) {
-          nnDist.set(a, d);
-          nnOf.set(a, nodes.length - 1);
-        }
-      }
-    }
-  }
-  if (nExclusive > 0) jets.push(...active);
-  jets.sort((a, b) => nodes[b].pt2 - nodes[a].pt2);
-  return { nodes, jets };
-}
-
-export function leaves(c: Clustered, id: number, out: number[] = []): number[] {
-  const n = c.nodes[id];
-  if (n.c1 < 0) out.push(n.leaf);
-  else {
-    leaves(c, n.c1, out);
-    leaves(c, n.c2, out);
+function subset(inp: PseudoJets, idx: ArrayLike<number>): PseudoJets {
+  const out: PseudoJets = { px: [], py: [], pz: [], e: [] };
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k];
+    out.px.push(inp.px[i]);
+    out.py.push(inp.py[i]);
+    out.pz.push(inp.pz[i]);
+    out.e.push(inp.e[i]);
   }
   return out;
 }
 
-export function mass(n: { px: number; py: number; pz: number; e: number }): number {
-  return Math.sqrt(Math.max(n.e * n.e - n.px * n.px - n.py * n.py - n.pz * n.pz, 0));
-}
-
-function subset(inp: PseudoJets, idx: number[]): PseudoJets {
-  return { px: idx.map((i) => inp.px[i]), py: idx.map((i) => inp.py[i]), pz: idx.map((i) => inp.pz[i]), e: idx.map((i) => inp.e[i]) };
-}
-
-/** Soft-drop mass (β = 0, z_cut) of a jet's constituents, after C/A reclustering. */
+/** Soft-drop mass (β = 0, z_cut) of a jet's constituents, after Cambridge/Aachen reclustering (GeV). */
 export function softDropMass(cons: PseudoJets, zcut: number): number {
-  const ca = cluster(cons, 10, 0);
-  let id = ca.jets[0];
+  const ca = cluster(cons.px, cons.py, cons.pz, cons.e, { algorithm: 'cambridge', r: 10 });
+  let k = ca.inclusiveJets()[0];
   for (;;) {
-    const n = ca.nodes[id];
-    if (n.c1 < 0) break;
-    const a = ca.nodes[n.c1], b = ca.nodes[n.c2];
-    const pa = Math.sqrt(a.pt2), pb = Math.sqrt(b.pt2);
-    if (Math.min(pa, pb) / (pa + pb) > zcut) break;
-    id = pa > pb ? n.c1 : n.c2;
+    const par = ca.parents(k);
+    if (!par) break;
+    const pa = ca.pt(par[0]), pb = ca.pt(par[1]);
+    if (pb / (pa + pb) > zcut) break;
+    k = par[0];
   }
-  return mass(ca.nodes[id]);
+  return Math.max(ca.m(k), 0);
 }
 
-/** τ_N with exclusive-kt axes (β = 1, normalised by Σp_T·R0). */
+/** τ_N with exclusive-kt axes (β = 1), normalised by Σp_T·R0. */
 export function tauN(cons: PseudoJets, N: number, R0: number): number {
-  if (cons.px.length <= N) return 0;
-  const kt = cluster(cons, 10, 1, N);
-  const axes = kt.jets.map((j) => kt.nodes[j]);
+  const n = cons.px.length;
+  if (n <= N) return 0;
+  const kt = cluster(cons.px, cons.py, cons.pz, cons.e, { algorithm: 'kt', r: 10 });
+  const axes = kt.exclusiveJetsUpTo(N);
   let num = 0, den = 0;
-  for (let i = 0; i < cons.px.length; i++) {
-    const n = mk(cons.px[i], cons.py[i], cons.pz[i], cons.e[i], -1, -1, i);
-    const pt = Math.sqrt(n.pt2);
+  for (let i = 0; i < n; i++) {
     let dmin = Infinity;
-    for (const a of axes) dmin = Math.min(dmin, dr2(n, a));
+    for (const a of axes) dmin = Math.min(dmin, dr2(kt, i, a));
+    const pt = kt.pt(i);
     num += pt * Math.sqrt(dmin);
     den += pt;
   }
@@ -173,7 +70,6 @@ export function tauN(cons: PseudoJets, N: number, R0: number): number {
 
 export interface FatJetInfo {
   pt: number;
-  eta: number;
   y: number;
   phi: number;
   mass: number;
@@ -202,29 +98,31 @@ export function eflowInputs(batch: EventBatch, ev: number, ptMin = 0): PseudoJet
   return out;
 }
 
-/** Leading anti-kt jet of radius R with its substructure, for every event of a batch. */
+/** Leading anti-kt jet of radius R with its substructure, for every event of a batch (R = 0.4 jets for ΔR). */
 export function leadingFatJets(batch: EventBatch, R: number, zcut = 0.1): FatJetInfo[] {
   const res: FatJetInfo[] = [];
   for (let ev = 0; ev < batch.size; ev++) {
     const inp = eflowInputs(batch, ev);
-    const cl = cluster(inp, R, -1);
-    if (cl.jets.length === 0) continue;
-    const j = cl.nodes[cl.jets[0]];
-    const cons = subset(inp, leaves(cl, cl.jets[0]));
-    const pt = Math.sqrt(j.pt2);
+    const cs = cluster(inp.px, inp.py, inp.pz, inp.e, { algorithm: 'antikt', r: R });
+    const jets = cs.inclusiveJets(20);
+    if (jets.length === 0) continue;
+    const j = jets[0];
+    const cons = subset(inp, cs.constituents(j));
+    const s4 = cluster(inp.px, inp.py, inp.pz, inp.e, { algorithm: 'antikt', r: 0.4 });
+    const small = s4.inclusiveJets(20);
     res.push({
-      pt,
-      eta: Math.asinh(j.pz / pt),
-      y: j.y,
-      phi: j.phi,
-      mass: mass(j),
+      pt: cs.pt(j),
+      y: cs.rap[j],
+      phi: cs.phi[j],
+      mass: Math.max(cs.m(j), 0),
       sdMass: softDropMass(cons, zcut),
       tau1: tauN(cons, 1, R),
       tau2: tauN(cons, 2, R),
       tau3: tauN(cons, 3, R),
       nConst: cons.px.length,
-      dr01: cl.jets.length > 1 ? Math.sqrt(dr2(j, cl.nodes[cl.jets[1]])) : NaN,
+      dr01: NaN,
     });
+    if (small.length > 1) res[res.length - 1].dr01 = Math.sqrt(dr2(s4, small[0], small[1]));
   }
   return res;
 }

@@ -205,8 +205,8 @@ export class EventGenerator {
     par[0] = pl.px[v]; par[1] = pl.py[v]; par[2] = pl.pz[v]; par[3] = pl.e[v];
     twoBodyDecay(par, 0, M, 0, 0, cosT, 2 * Math.PI * rng.uniform(), v8);
     const c = this.tags.fresh();
-    const i = pl.addVec(v8, 0, 0, q, ST_ACTIVE, sys, c, 0);
-    const j = pl.addVec(v8, 4, 0, qbar, ST_ACTIVE, sys, 0, c);
+    const i = pl.addVec(v8, 0, 0, q, ST_ACTIVE, sys, q > 0 ? c : 0, q > 0 ? 0 : c);
+    const j = pl.addVec(v8, 4, 0, qbar, ST_ACTIVE, sys, qbar > 0 ? c : 0, qbar > 0 ? 0 : c);
     this.truth(i, TRUTH_HARD);
     this.truth(j, TRUTH_HARD);
     showerSystem(pl, [i, j], (M * M) / 4, this.tags, rng, this.opts.shower);

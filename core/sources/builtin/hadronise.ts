@@ -199,7 +199,14 @@ const P4 = new Float64Array(4);
  */
 export function hadroniseSystem(pl: PList, partons: ArrayLike<number>, passiveFrom: number, tx: number, ty: number, tz: number, te: number, out: PList, rng: FastRng): boolean {
   const M = Math.sqrt(Math.max(te * te - tx * tx - ty * ty - tz * tz, 0));
-  const bx = tx / te, by = ty / te, bz = tz / te, gamma = te / Math.max(M, 1e-9);
+  if (M < MIN_SYSTEM_MASS) {
+    // A lone parton that did not radiate (a recoil parton with no emission): its system is (nearly) massless, so
+    // there is no rest frame to repair in. Fragment it in the lab and leave the repair out.
+    const from = out.n;
+    for (let a = 0; a < partons.length; a++) fragmentInLab(pl, partons[a], out, rng);
+    return out.n > from;
+  }
+  const bx = tx / te, by = ty / te, bz = tz / te, gamma = te / M;
   // passive particles into the rest frame
   for (let h = passiveFrom; h < out.n; h++) toRest(out, h, bx, by, bz, gamma);
   const hadFrom = out.n;
@@ -243,6 +250,22 @@ export function hadroniseSystem(pl: PList, partons: ArrayLike<number>, passiveFr
     out.setP(h, P4[0], P4[1], P4[2], P4[3]);
   }
   return ok;
+}
+
+/** Below this system mass (GeV) hadronisation runs in the lab without the momentum repair. */
+const MIN_SYSTEM_MASS = 5;
+
+function fragmentInLab(pl: PList, i: number, out: PList, rng: FastRng): void {
+  const pn = Math.sqrt(pl.px[i] * pl.px[i] + pl.py[i] * pl.py[i] + pl.pz[i] * pl.pz[i]);
+  if (pn <= 0) return;
+  const nx = pl.px[i] / pn, ny = pl.py[i] / pn, nz = pl.pz[i] / pn;
+  if (pl.pdg[i] === 21) {
+    const f = lightFlavour(rng);
+    fragmentQuark(f, 0.5 * pl.e[i], nx, ny, nz, out, 0, rng);
+    fragmentQuark(-f, 0.5 * pl.e[i], nx, ny, nz, out, 0, rng);
+  } else {
+    fragmentQuark(pl.pdg[i], pl.e[i], nx, ny, nz, out, 0, rng);
+  }
 }
 
 function toRest(out: PList, h: number, bx: number, by: number, bz: number, gamma: number): void {

@@ -18,7 +18,7 @@ export interface SoftParams {
   etaMax: number;
 }
 
-export const UE_PARAMS: SoftParams = { rho: 2.5, p0: 1.5, etaMax: 3.5 };
+export const UE_PARAMS: SoftParams = { rho: 1.3, p0: 1.5, etaMax: 3.5 };
 export const PILEUP_PARAMS: SoftParams = { rho: 0.95, p0: 1.3, etaMax: 3.5 };
 
 function softPt(p0: number, rng: FastRng): number {
