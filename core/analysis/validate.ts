@@ -87,6 +87,24 @@ interface Pending {
 }
 
 const SKIP = Symbol('invalid');
+
+/** Defaults are small trees of plain values; a direct copy is much cheaper than structuredClone. */
+function cloneDefault(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(cloneDefault);
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cloneDefault(x)]));
+  return v;
+}
+
+/** The enum node describing a tagged node's tag values (built once per tagged node). */
+const tagEnums = new WeakMap<TaggedNode, StringNode>();
+function tagEnum(s: TaggedNode): StringNode {
+  let e = tagEnums.get(s);
+  if (!e) {
+    e = { kind: 'string', description: s.description, enum: Object.entries(s.variants).map(([value, v]) => ({ value, description: v.description })) };
+    tagEnums.set(s, e);
+  }
+  return e;
+}
 type Val = unknown;
 
 function typeName(n: YamlNode | null | undefined): string {
@@ -404,7 +422,7 @@ class Validator {
           path: [...path, k],
         });
       } else if (f.default !== undefined) {
-        out[k] = structuredClone(f.default);
+        out[k] = cloneDefault(f.default);
       }
     }
     return out;
@@ -441,9 +459,9 @@ class Validator {
     const tb = this.bounds(tv, this.bounds(tagPair.key as YamlNode, b));
     const tag = tv && isScalar(tv) ? String(tv.value) : '';
     const variant = s.variants[tag];
-    this.nodes.set(pathKey([...path, s.tag]), { path: [...path, s.tag], node: tv ?? undefined, start: tb[0], end: tb[1], schema: { kind: 'string', description: s.description, enum: names.map((v) => ({ value: v, description: s.variants[v].description })) } });
+    this.nodes.set(pathKey([...path, s.tag]), { path: [...path, s.tag], node: tv ?? undefined, start: tb[0], end: tb[1], schema: tagEnum(s) });
     if (!variant) {
-      this.badEnum(tag, { kind: 'string', description: s.description, enum: names.map((v) => ({ value: v, description: '' })) }, [...path, s.tag], sink, tb);
+      this.badEnum(tag, tagEnum(s), [...path, s.tag], sink, tb);
       return SKIP;
     }
     const others = Object.fromEntries(Object.entries(s.variants).filter(([k]) => k !== tag));
@@ -661,6 +679,9 @@ class Semantics {
         diags.push(...es.check.diagnostics);
       }
       for (const d of diags) {
+        if (d.code === 'expr-missing-observable' && site.node.type === 'PLAIN' && text[r[1]] === ',') {
+          d.message += ' Inside [ … ] a comma separates list items: quote an expression that contains one, e.g. "jet0,jet1.delta_r".';
+        }
         const [s, e] = offset === undefined ? [r[0], r[1]] : [d.range.start, Math.max(d.range.end, d.range.start)];
         this.sink.push({
           start: s,
@@ -803,10 +824,18 @@ export function validateText(text: string): ValidationResult {
   const lines = new LineIndex(text);
   const pending: Pending[] = [];
   const finish = (partial: unknown, document?: Document, v?: Validator, expressions: ExpressionSite[] = []): ValidationResult => {
+    // After a YAML syntax error the tree is a guess: schema complaints about what follows it are noise.
+    const firstSyntax = Math.min(...pending.filter((p) => p.code === 'yaml-syntax').map((p) => p.start));
+    for (let i = pending.length - 1; i >= 0 && Number.isFinite(firstSyntax); i--) {
+      const p = pending[i];
+      if (p.code !== 'yaml-syntax' && p.code !== 'duplicate-key' && p.code !== 'yaml-warning' && (p.end >= firstSyntax || p.code === 'missing-key')) pending.splice(i, 1);
+    }
     pending.sort((a, b) => a.start - b.start || a.end - b.end);
     const diagnostics: HmlDiagnostic[] = [];
     const seen = new Set<string>();
     for (const p of pending) {
+      // Ranges end at the last visible character, never on the following line.
+      while (p.end > p.start + 1 && /\s/.test(text[p.end - 1] ?? '')) p.end--;
       const k = `${p.start}:${p.end}:${p.code}:${p.message}`;
       if (seen.has(k)) continue;
       seen.add(k);
@@ -832,7 +861,13 @@ export function validateText(text: string): ValidationResult {
     return finish(undefined);
   }
   for (const e of [...doc.errors, ...doc.warnings]) {
-    const [s, en] = e.pos;
+    const s = e.pos[0];
+    let en = e.pos[1];
+    if (e.code === 'DUPLICATE_KEY') {
+      // The yaml package marks one character; the whole key is what the user must change.
+      const km = /^("[^"\n]*"|'[^'\n]*'|[^:\s,{}[\]]+)/.exec(text.slice(s, s + 200));
+      if (km) en = s + km[1].length;
+    }
     const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     pending.push({ start: s, end: Math.max(en, s), severity: e.name === 'YAMLWarning' ? 2 : 1, code: e.name === 'YAMLWarning' ? 'yaml-warning' : yamlCode(e.code), message: `${first}.${YAML_HINTS[e.code] ?? ''}`.replace('..', '.') });
   }

@@ -299,12 +299,14 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   for (const c of candidates) {
     if (Math.abs(c.length - w.length) > limit) continue;
     const d = editDistance(w, c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
+    // Ties go to the candidate of the same length: 'tau2l' is a typo of 'tau21' more likely than of 'tau2'.
+    const score = d * 100 + Math.abs(c.length - w.length);
+    if (score < bestD) {
+      bestD = score;
       best = c;
     }
   }
-  return bestD <= limit ? best : undefined;
+  return Math.floor(bestD / 100) <= limit ? best : undefined;
 }
 
 /** Every observable name and alias (for did-you-mean). */

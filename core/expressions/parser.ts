@@ -303,7 +303,12 @@ class Parser {
     let digits = '';
     const lower = t.text.toLowerCase();
     const known = child ? lookupChildKind(lower) : lookupObjectKind(lower) ?? (this.collections.has(lower) ? lower : undefined);
-    if (!known) {
+    // A collection whose own name ends in digits (`ak8`) takes the longest match: `ak80` is `ak8` index 0.
+    const custom = known || child ? undefined : [...this.collections].filter((c) => lower.startsWith(c) && /^\d+$/.test(lower.slice(c.length))).sort((a, b) => b.length - a.length)[0];
+    if (custom) {
+      base = t.text.slice(0, custom.length);
+      digits = t.text.slice(custom.length);
+    } else if (!known) {
       const m = /^(.*?[A-Za-z_])(\d+)$/.exec(t.text);
       if (m) {
         base = m[1];
