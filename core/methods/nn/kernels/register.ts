@@ -104,6 +104,35 @@ export function convBackpropFilterJs(x: Float32Array, dy: Float32Array, info: Co
 
 let registered = false;
 
+type Pool2DInfo = ReturnType<typeof tf.backend_util.computePool2DInfo>;
+
+/** Plain-JS MaxPoolGrad: each dy goes to the first maximum of its window (row-major), as tfjs's cpu kernel. */
+function maxPoolGradJs(x: Float32Array, dy: Float32Array, dx: Float32Array, info: Pool2DInfo): void {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw,
+    strideHeight: sh, strideWidth: sw } = info;
+  const pt = info.padInfo.top, pl = info.padInfo.left;
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        for (let q = 0; q < c; q++) {
+          let best = -Infinity, at = -1;
+          for (let a = 0; a < fh; a++) {
+            const ih = i * sh + a - pt;
+            if (ih < 0 || ih >= h) continue;
+            for (let e = 0; e < fw; e++) {
+              const iw = j * sw + e - pl;
+              if (iw < 0 || iw >= w) continue;
+              const k = ((b * h + ih) * w + iw) * c + q;
+              if (x[k] > best) { best = x[k]; at = k; }
+            }
+          }
+          if (at >= 0) dx[at] += dy[((b * oh + i) * ow + j) * c + q];
+        }
+      }
+    }
+  }
+}
+
 /**
  * Xᵀ·Y or X·Yᵀ for a one-column (or few-column) operand, as the output layer's gradients are: plain JS on heap
  * views beats the transpose + stock matmul by ~10× at these sizes.
@@ -239,9 +268,14 @@ export function registerSimdKernels(): boolean {
           attrs.filterSize as [number, number] | number, attrs.strides as [number, number] | number, 1,
           attrs.pad as 'valid' | 'same' | number, attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined);
         const memory = memoryOf(be);
-        if (!memory || info.inChannels % 4 !== 0 || info.strideHeight !== info.strideWidth) return origPoolGrad.kernelFunc(args);
         const out = be.makeOutput(x.shape, 'float32');
         be.typedArrayFromHeap(out).fill(0);
+        if (!memory || info.inChannels % 4 !== 0 || info.strideHeight !== info.strideWidth) {
+          // The stock wasm MaxPoolGrad (tfjs 4.22) routes gradients to the wrong cells for these shapes (see
+          // test/methods/nn-kernels.test.ts), so the fallback is ours too.
+          maxPoolGradJs(be.typedArrayFromHeap(x), be.typedArrayFromHeap(dy), be.typedArrayFromHeap(out), info);
+          return out as tf.TensorInfo;
+        }
         simdFor(memory).maxpool_grad(offset(be, x), offset(be, dy), offset(be, out), info.batchSize, info.inHeight,
           info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.filterHeight, info.filterWidth,
           info.strideHeight, info.padInfo.top, info.padInfo.left);
