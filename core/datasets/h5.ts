@@ -173,6 +173,9 @@ export class H5Writer {
   }
 
   attribute(path: string, name: string, value: AttributeValue): void {
+    // h5wasm stores an empty string list as a numeric array, which would read back (and hash) differently; an
+    // empty list is written as the JSON text "[]" instead.
+    if (Array.isArray(value) && value.length === 0) value = '[]';
     const target = path === '/' ? this.file : (this.file.get(path.replace(/^\//, '')) as H5Group | H5Dataset);
     withFixedClock(() => {
       if (typeof value === 'string' || Array.isArray(value)) target.create_attribute(name, value as string | string[]);

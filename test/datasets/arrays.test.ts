@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDataset, type BuildDatasetOptions } from '../../core/datasets/build';
-import { readDataset } from '../../core/datasets/read';
+import { readDataset, verifyDataset } from '../../core/datasets/read';
 import { summarizeDataset } from '../../core/datasets/summary';
 import type { RepresentationSettings } from '../../core/representations/types';
 import { syntheticSample } from './synthetic';
@@ -87,6 +87,13 @@ print(json.dumps(out))
   assert.deepEqual(seen.axes, [['height', 'width', 'channel'], ['event', 'particle', 'feature']]);
   assert.deepEqual(seen.names, [['fatjet0.constituents.pt'], ['pt', 'delta_eta', 'delta_phi', 'delta_r', 'pt_fraction', 'charge', 'pdg_class'], ['GeV', '1', 'rad', '1', '1', 'e', '1']]);
   assert.deepEqual((seen.rep as { rotate: unknown }).rotate, { axis: 'subjet1', orientation: -90 });
+  // Content hash (no preselection: the empty cut list is stored as "[]"): writer, JS re-read and h5py agree.
+  for (const r of [img, cld]) {
+    assert.equal(await verifyDataset(r.path), r.contentHash);
+    const p = spawnSync(PY, [new URL('./h5dump.py', import.meta.url).pathname, r.path, '1'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    assert.equal(p.status, 0, p.stderr);
+    assert.equal((JSON.parse(p.stdout) as { content_hash: string }).content_hash, r.contentHash);
+  }
 
   // Inspector summaries: the signal's second prong sits straight below the centre after rotation to -90 degrees.
   const sum = await summarizeDataset(img.path);
