@@ -20,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CollectionBuilder, type EventBatch } from '../core/physics/events';
-import { pseudorapidity, phi as phiOf, pt as ptOf, wrapPhi } from '../core/physics/fourvector';
+import { pseudorapidity, phi as phiOf, pt as ptOf } from '../core/physics/fourvector';
 import { cluster } from '../core/jets/cluster';
 import { generateBuiltin } from '../core/sources/builtin';
 import { createRepresentation, pixelate, transformPoints, recluster } from '../core/representations';
