@@ -16,3 +16,4 @@ import * as cleanCommand from './clean'; COMMANDS.clean = cleanCommand;
 import * as exportCommand from './export'; COMMANDS.export = exportCommand;
 import * as checkBundleCommand from './check-bundle'; COMMANDS['check-bundle'] = checkBundleCommand;
 import * as datasetCommand from './dataset'; COMMANDS.dataset = datasetCommand;
+import * as jetsCommand from './jets'; COMMANDS.jets = jetsCommand;
