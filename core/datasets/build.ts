@@ -302,7 +302,8 @@ function streamBatch(batch: EventBatch, st: SampleStage, rep: Representation, o:
   }
 }
 
-const IN_MEMORY_LIMIT = 1 << 30;
+/** Staged rows up to this size are gathered in memory; larger ones are read row by row (page cache). */
+const IN_MEMORY_LIMIT = 256 << 20;
 
 interface Gatherer {
   gather(rows: Uint32Array): { data: Float32Array; mask?: Uint8Array };
