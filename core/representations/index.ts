@@ -1,6 +1,8 @@
 /**
  * Representations: how selected events become rows of a dataset (`set`, `image`, `cloud`).
  */
+import { checkExpression } from '../expressions/check';
+import { parseExpression } from '../expressions/parser';
 import { HmlError } from '../util/errors';
 import { checkCloudSettings, cloudRepresentation } from './cloud';
 import { checkImageSettings, imageRepresentation } from './image';
@@ -19,10 +21,22 @@ export interface RepresentationOptions {
   describe?: (expression: string) => FeatureInfo | undefined;
 }
 
-/** Settings problems, as messages, without reading any event (for `hml validate` and the language server). */
-export function checkRepresentation(s: RepresentationSettings): string[] {
+/**
+ * Settings problems, as messages, without reading any event (for `hml validate` and the language server).
+ * `collections` are the analysis' `reconstruction:` names (they parse as collections).
+ */
+export function checkRepresentation(s: RepresentationSettings, collections?: Iterable<string>): string[] {
   switch (s.type) {
-    case 'set': return Array.isArray(s.observables) && s.observables.length > 0 ? [] : ['a set dataset needs observables'];
+    case 'set': {
+      if (!Array.isArray(s.observables) || s.observables.length === 0) return ['a set dataset needs observables, e.g. [fatjet0.mass, fatjet0.tau21]'];
+      const out: string[] = [];
+      for (const o of s.observables) {
+        const parsed = parseExpression(o, 0, { collections });
+        const diags = parsed.ast ? [...parsed.diagnostics, ...checkExpression(parsed.ast, { context: 'observable', collections }).diagnostics] : parsed.diagnostics;
+        for (const d of diags) if (d.severity === 'error') out.push(`'${o}': ${d.message}`);
+      }
+      return out;
+    }
     case 'image': return checkImageSettings(s);
     case 'cloud': return checkCloudSettings(s);
     default: return [`unknown dataset type '${(s as { type: string }).type}'; use set, image or cloud`];

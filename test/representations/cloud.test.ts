@@ -71,6 +71,9 @@ test('settings are checked before any event: messages say what to write', () => 
   assert.ok(bad.some((m) => /pixels must be/.test(m)));
   assert.ok(bad.some((m) => /range must be/.test(m)));
   assert.ok(bad.some((m) => /rotate axis must be 'subjetK'/.test(m)));
+  const set = checkRepresentation({ type: 'set', observables: ['fatjet0.mass', 'jet.pt', 'max(jet.pt)'] });
+  assert.equal(set.length, 1);
+  assert.match(set[0], /'jet.pt'.*one value per event/);
   assert.ok(checkRepresentation({ type: 'cloud', object: 'fatjet0.constituents', features: ['delta_eta', 'spin'], max_particles: 0 }).length === 2);
   assert.throws(() => createRepresentation({ type: 'cloud', object: 'fatjet0.pt', features: ['pt'], max_particles: 3 }), (e: unknown) => e instanceof HmlError && /constituents/.test(e.message));
 });
