@@ -287,7 +287,7 @@ const cutAndCount = obj('Rectangular cuts on each observable of a `set` dataset,
   topology: dflt(enm('How cuts are found.', { parallel: 'Each observable\'s cut optimised independently on the full training set.', sequential: 'Observables in order; each cut optimised on events passing the previous ones.' }), 'sequential'),
   bins: dflt(int('Candidate cut positions per observable (histogram bins between the training minimum and maximum).', { minimum: 2, maximum: 100000 }), 50),
   loss: dflt(enm('Figure of merit maximised when choosing each cut.', { significance: '$S/\\sqrt{B}$ with physics weights.', asimov: 'Asimov significance $Z_A = \\sqrt{2((S+B)\\ln(1+S/B) - S)}$.', accuracy: 'Fraction of correctly classified training events.' }), 'significance'),
-}, { hints: methodHints });
+}, { hints: methodHints, snippet: '${1:cuts}: { type: cut-and-count, dataset: ${2:features}, topology: ${3|sequential,parallel|} }' });
 
 const gbdt = obj('Gradient-boosted decision trees (histogram-based, XGBoost-like) on a `set` dataset.', {
   type: req(enm('Method.', { gbdt: 'Gradient-boosted trees.' })),
@@ -303,7 +303,7 @@ const gbdt = obj('Gradient-boosted decision trees (histogram-based, XGBoost-like
   max_leaves: dflt(int('Maximum leaves per tree with `growth: lossguide` (0: no limit).', { minimum: 0, maximum: 1_000_000 }), 0),
   early_stopping: dflt(int('Stop when the validation loss has not improved for this many rounds (0: off).', { minimum: 0, maximum: 100000 }), 0),
   bins: dflt(int('Histogram bins per observable.', { minimum: 2, maximum: 65536 }), 256),
-}, { hints: methodHints });
+}, { hints: methodHints, snippet: '${1:bdt}: { type: gbdt, dataset: ${2:features}, trees: ${3:100}, depth: ${4:3}, learning_rate: ${5:0.1} }' });
 
 const mlp = obj('A fully connected neural network (multi-layer perceptron) on a `set` dataset.', {
   type: req(enm('Method.', { mlp: 'Multi-layer perceptron.' })),
@@ -311,7 +311,7 @@ const mlp = obj('A fully connected neural network (multi-layer perceptron) on a 
   layers: dflt(arr(int('Units.', { minimum: 1, maximum: 65536 }), 'Units of each hidden layer, e.g. `[32, 64, 32]`.', { minItems: 1, maxItems: 64 }), [32, 32]),
   scale: dflt(enm('Input scaling (fitted on the training split).', { none: 'No scaling.', minmax: 'To [0, 1].', standard: 'Zero mean, unit variance.' }), 'standard'),
   ...networkCommon(),
-}, { hints: methodHints });
+}, { hints: methodHints, snippet: '${1:mlp}: { type: mlp, dataset: ${2:features}, layers: [${3:32, 32}], epochs: ${4:20}, batch_size: ${5:128} }' });
 
 const cnn = obj('A convolutional neural network on an `image` dataset.', {
   type: req(enm('Method.', { cnn: 'Convolutional network.' })),
@@ -321,7 +321,7 @@ const cnn = obj('A convolutional neural network on an `image` dataset.', {
   pool: dflt(int('Max-pooling size after each block (1: none).', { minimum: 1, maximum: 16 }), 2),
   dense: dflt(arr(int('Units.', { minimum: 1, maximum: 65536 }), 'Units of the dense layers after the convolutions.', { maxItems: 32 }), [64]),
   ...networkCommon(),
-}, { hints: methodHints });
+}, { hints: methodHints, snippet: '${1:cnn}: { type: cnn, dataset: ${2:images}, filters: [${3:8, 16, 32}], epochs: ${4:30} }' });
 
 const pfn = obj('A particle-flow network (Deep Sets) on a `cloud` dataset: $F(\\sum_i \\Phi(p_i))$, invariant under particle order (Komiske, Metodiev, Thaler, arXiv:1810.05165).', {
   type: req(enm('Method.', { pfn: 'Particle-flow network.' })),
@@ -329,7 +329,7 @@ const pfn = obj('A particle-flow network (Deep Sets) on a `cloud` dataset: $F(\\
   phi: dflt(arr(int('Units.', { minimum: 1, maximum: 65536 }), 'Layers of the per-particle network $\\Phi$; the last is the latent dimension.', { minItems: 1, maxItems: 32 }), [100, 100, 128]),
   f: dflt(arr(int('Units.', { minimum: 1, maximum: 65536 }), 'Layers of the event network $F$ after the sum.', { minItems: 1, maxItems: 32 }), [100, 100]),
   ...networkCommon(),
-}, { hints: methodHints });
+}, { hints: methodHints, snippet: '${1:pfn}: { type: pfn, dataset: ${2:constituents}, phi: [${3:100, 100, 128}], f: [${4:100, 100}], epochs: ${5:20} }' });
 
 /** Which dataset type each method trains on. */
 export const METHOD_DATASET_TYPE = { 'cut-and-count': 'set', gbdt: 'set', mlp: 'set', cnn: 'image', pfn: 'cloud' } as const;
