@@ -1,4 +1,4 @@
-import type { EventBatch } from '../physics/events';
+import type { Collection, EventBatch } from '../physics/events';
 import { HmlError } from '../util/errors';
 import { pseudorapidity as etaOf, phi as phiOf, pt as ptOf, wrapPhi } from '../physics/fourvector';
 import { constituentRows, parseObjectPath, requireCollection } from './objects';
@@ -82,14 +82,14 @@ export function cloudRepresentation(s: CloudSettings): Representation {
         if (select && !select[i]) continue;
         if (path.constituents) {
           const cons = constituentRows(batch, jets, i, path.index!);
-          if (cons) fillCloud(cons.source, cons.rows, jets.px[cons.jetRow], jets.py[cons.jetRow], jets.pz[cons.jetRow], jets.e[cons.jetRow], feats, P, data, mask, row);
+          if (cons) fillCloud(batch, cons.source, cons.rows, jets.px[cons.jetRow], jets.py[cons.jetRow], jets.pz[cons.jetRow], jets.e[cons.jetRow], feats, P, data, mask, row);
         } else {
           // A whole collection: the axis is the sum of its particles in this event.
           const a = jets.offsets[i], b = jets.offsets[i + 1];
           const rows = Uint32Array.from({ length: b - a }, (_, k) => a + k);
           let sx = 0, sy = 0, sz = 0, se = 0;
           for (let r = a; r < b; r++) { sx += jets.px[r]; sy += jets.py[r]; sz += jets.pz[r]; se += jets.e[r]; }
-          fillCloud(jets, rows, sx, sy, sz, se, feats, P, data, mask, row);
+          fillCloud(batch, jets, rows, sx, sy, sz, se, feats, P, data, mask, row);
         }
         row++;
       }
@@ -98,8 +98,32 @@ export function cloudRepresentation(s: CloudSettings): Representation {
   };
 }
 
+/**
+ * Charge and PDG id of a particle row. A collection concatenated from several inputs (`eflowtrack+eflowphoton+…`,
+ * built by reconstruction) keeps only the fields all inputs share, so missing values are looked up in the input
+ * the row came from (`source_collection`, `source_row`), and Delphes particle-flow inputs without a PDG id get
+ * their class from the input's name.
+ */
+function particleIdentity(batch: EventBatch, src: Collection): (r: number) => { charge: number; pdg: number; cls: number } {
+  const parts = src.name.includes('+') && src.fields.source_collection && src.fields.source_row ? src.name.split('+') : undefined;
+  const byName: Record<string, number> = { eflowtrack: 1, track: 1, eflowphoton: 3, eflowneutralhadron: 2 };
+  return (r) => {
+    let c: Collection = src, row = r;
+    if (parts) {
+      const orig = batch.collections.get(parts[src.fields.source_collection[r]]);
+      if (orig) { c = orig; row = src.fields.source_row[r]; }
+    }
+    const charge = c.fields.charge ? c.fields.charge[row] : c.name === 'eflowphoton' || c.name === 'eflowneutralhadron' ? 0 : NaN;
+    const pdg = c.fields.pdg_id ? c.fields.pdg_id[row] : NaN;
+    let cls = pdgClass(pdg, charge);
+    if (!(Math.abs(pdg) > 0) && byName[c.name] !== undefined) cls = byName[c.name];
+    return { charge, pdg, cls };
+  };
+}
+
 function fillCloud(
-  src: { px: Float64Array; py: Float64Array; pz: Float64Array; e: Float64Array; fields: Record<string, Float64Array> },
+  batch: EventBatch,
+  src: Collection,
   rows: Uint32Array,
   jpx: number, jpy: number, jpz: number, je: number,
   feats: readonly CloudFeature[], P: number, data: Float32Array, mask: Uint8Array, row: number,
@@ -109,7 +133,7 @@ function fillCloud(
   for (let k = 0; k < m; k++) pts[k] = ptOf(src.px[rows[k]], src.py[rows[k]]);
   const order = Array.from({ length: m }, (_, k) => k).sort((a, b) => pts[b] - pts[a] || a - b);
   const jpt = ptOf(jpx, jpy), jeta = etaOf(jpx, jpy, jpz), jphi = phiOf(jpx, jpy);
-  const charge = src.fields.charge, pdg = src.fields.pdg_id;
+  const identity = particleIdentity(batch, src);
   const F = feats.length;
   const keep = Math.min(m, P);
   for (let q = 0; q < keep; q++) {
@@ -118,8 +142,7 @@ function fillCloud(
     const pt = pts[order[q]];
     const deta = etaOf(px, py, pz) - jeta;
     const dphi = wrapPhi(phiOf(px, py) - jphi);
-    const q0 = charge ? charge[r] : NaN;
-    const cls = pdgClass(pdg ? pdg[r] : NaN, q0);
+    const { charge: q0, pdg, cls } = identity(r);
     const base = (row * P + q) * F;
     for (let f = 0; f < F; f++) {
       let v: number;
@@ -133,7 +156,7 @@ function fillCloud(
         case 'e': v = e; break;
         case 'eta': v = etaOf(px, py, pz); break;
         case 'phi': v = phiOf(px, py); break;
-        case 'pdg_id': v = pdg && Number.isFinite(pdg[r]) ? pdg[r] : 0; break;
+        case 'pdg_id': v = Number.isFinite(pdg) ? pdg : 0; break;
         case 'pt_fraction': v = pt / jpt; break;
         case 'log_pt_rel': v = Math.log(pt / jpt); break;
         case 'e_fraction': v = e / je; break;

@@ -77,3 +77,22 @@ test('settings are checked before any event: messages say what to write', () => 
   assert.ok(checkRepresentation({ type: 'cloud', object: 'fatjet0.constituents', features: ['delta_eta', 'spin'], max_particles: 0 }).length === 2);
   assert.throws(() => createRepresentation({ type: 'cloud', object: 'fatjet0.pt', features: ['pt'], max_particles: 3 }), (e: unknown) => e instanceof HmlError && /constituents/.test(e.message));
 });
+
+test('cloud over a jet clustered from several particle-flow inputs: charge and class come from each input', async () => {
+  const { reconstruct } = await import('../../core/jets/reconstruct');
+  const tracks = new CollectionBuilder('eflowtrack', ['pdg_id', 'charge']);
+  const photons = new CollectionBuilder('eflowphoton');
+  const neutrals = new CollectionBuilder('eflowneutralhadron');
+  const add = (b: CollectionBuilder, eta: number, phi: number, pt: number, f?: Record<string, number>) =>
+    b.add(pt * Math.cos(phi), pt * Math.sin(phi), pt * Math.sinh(eta), pt * Math.cosh(eta), f);
+  add(tracks, 0.1, 0.1, 50, { pdg_id: -211, charge: -1 });
+  add(tracks, 0.0, 0.2, 5, { pdg_id: 11, charge: -1 });
+  add(photons, 0.2, 0.0, 30);
+  add(neutrals, -0.1, 0.1, 20);
+  for (const b of [tracks, photons, neutrals]) b.endEvent();
+  const batch: EventBatch = { size: 1, firstEvent: 0, weights: new Float64Array([1]), collections: new Map([['eflowtrack', tracks.finish()], ['eflowphoton', photons.finish()], ['eflowneutralhadron', neutrals.finish()]]) };
+  batch.collections.set('fatjet', reconstruct(batch, 'fatjet', { algorithm: 'antikt', r: 1.0 }, ['eflowtrack', 'eflowphoton', 'eflowneutralhadron']));
+  const rows = createRepresentation({ type: 'cloud', object: 'fatjet0.constituents', features: ['pt', 'charge', 'pdg_class', 'pdg_id'], max_particles: 4 }).evaluate(batch);
+  const got = Array.from({ length: 4 }, (_, p) => Array.from(rows.data.subarray(p * 4, p * 4 + 4), (v) => Math.round(v * 1000) / 1000));
+  assert.deepEqual(got, [[50, -1, 1, -211], [30, 0, 3, 0], [20, 0, 2, 0], [5, -1, 4, 11]]);
+});
