@@ -43,3 +43,4 @@ export function findNodeAt(ast: ExprNode, offset: number): NodeAt | undefined {
   }
   return result;
 }
+export { expressionTokens, expressionHover, expressionCompletions, type ExprToken, type ExprTokenType, type ExprHover, type ExprCompletion } from './services';
