@@ -102,7 +102,15 @@ function text(r: InspectReport): string {
   return lines.join('\n');
 }
 
-export async function run(argv: string[]): Promise<number> {
+/** Where the command writes; tests pass their own. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const STDIO: Io = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
+
+export async function run(argv: string[], io: Io = STDIO): Promise<number> {
   let format = 'text';
   let file: string | undefined;
   let maxEvents: number | undefined;
@@ -110,33 +118,33 @@ export async function run(argv: string[]): Promise<number> {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') {
-      process.stdout.write(USAGE + '\n');
+      io.out(USAGE + '\n');
       return 0;
     } else if (a === '--format') format = argv[++i] ?? '';
     else if (a.startsWith('--format=')) format = a.slice(9);
     else if (a === '--max-events') maxEvents = Number(argv[++i]);
     else if (a === '--objects') objects = Number(argv[++i]);
     else if (a.startsWith('-')) {
-      process.stderr.write(`hml inspect: unknown option ${a}\n${USAGE}\n`);
+      io.err(`hml inspect: unknown option ${a}\n${USAGE}\n`);
       return 2;
     } else if (file === undefined) file = a;
     else {
-      process.stderr.write(`hml inspect: one file at a time\n${USAGE}\n`);
+      io.err(`hml inspect: one file at a time\n${USAGE}\n`);
       return 2;
     }
   }
   if (!file || (format !== 'text' && format !== 'json') || (maxEvents !== undefined && !(maxEvents > 0)) || (objects !== undefined && !(objects >= 0))) {
-    process.stderr.write(`${USAGE}\n`);
+    io.err(`${USAGE}\n`);
     return 2;
   }
   try {
     const r = await inspectFile(file, { maxEvents, objects });
-    process.stdout.write((format === 'json' ? JSON.stringify(r, null, 2) : text(r)) + '\n');
+    io.out((format === 'json' ? JSON.stringify(r, null, 2) : text(r)) + '\n');
     return 0;
   } catch (err) {
     if (err instanceof HmlError && format === 'json') {
-      process.stdout.write(JSON.stringify({ error: { code: err.code, message: err.message, file: err.location?.file ?? file, event: err.location?.event ?? null, line: err.location?.line ?? null } }) + '\n');
-      process.stderr.write(`hml: ${err.format()}\n`);
+      io.out(JSON.stringify({ error: { code: err.code, message: err.message, file: err.location?.file ?? file, event: err.location?.event ?? null, line: err.location?.line ?? null } }) + '\n');
+      io.err(`hml: ${err.format()}\n`);
       return err.exitCode;
     }
     throw err;

@@ -105,18 +105,18 @@ function wrap(path: string, err: unknown, what: string, event?: number): HmlErro
   });
 }
 
-async function openTree(path: string): Promise<RootTree> {
+async function openTree(path: string, name = 'Delphes'): Promise<RootTree> {
   const magic = headBytes(path, 4).toString('latin1');
   if (magic !== 'root') throw new HmlError('delphes-bad-header', `the file is not a ROOT file (it does not start with "root"); give a Delphes output file`, { location: { file: path } });
   let tree: RootTree | null;
   try {
     const f = (await openFile(path)) as { readObject(name: string): Promise<RootTree | null> };
-    tree = await f.readObject('Delphes');
+    tree = await f.readObject(name);
   } catch (err) {
-    throw wrap(path, err, 'opening the tree "Delphes"');
+    throw wrap(path, err, `opening the tree "${name}"`);
   }
   if (!tree || tree._typename !== 'TTree') {
-    throw new HmlError('delphes-no-tree', `the file has no TTree named "Delphes"; is it a Delphes output file?`, { location: { file: path } });
+    throw new HmlError('delphes-no-tree', `the file has no TTree named "${name}"; is it a Delphes output file (or is the tree named differently: set tree:)?`, { location: { file: path } });
   }
   return tree;
 }
@@ -133,7 +133,7 @@ export function delphesBranches(tree: RootTree): DelphesBranch[] {
 
 /** Opens a Delphes ROOT file. */
 export async function openDelphes(path: string, opts: ReadOptions = {}): Promise<EventFile> {
-  const tree = await openTree(path);
+  const tree = await openTree(path, opts.tree);
   const branches = delphesBranches(tree);
   const requested = requestedCollections(opts);
   checkRequestedClasses(path, branches, requested);

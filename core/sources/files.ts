@@ -6,16 +6,92 @@
  * sample's Σw is the mean cross section of its files: the right thing for several statistically independent runs
  * of the same process (MG5 multi_run, split jobs). A `crossSection` given by the caller replaces every file's σ.
  */
-import { isAbsolute, resolve, dirname } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, resolve, dirname, join, sep } from 'node:path';
 import { HmlError } from '../util/errors';
 import { openEventFile } from './open';
 import type { CrossSection, EventFile, ReadOptions, SourceEventBatch } from './types';
 
 export interface FilesSourceSettings {
-  /** Paths; relative ones are resolved against `baseFile`'s folder (the analysis file) or the working directory. */
+  /**
+   * Paths or glob patterns (`*`, `?`, `[abc]` within a path segment, `**` for any depth), expanded in natural
+   * order (run_2 before run_10); relative ones are resolved against `baseFile`'s folder or the working directory.
+   */
   files: readonly string[];
   /** The analysis file, for relative paths and messages. */
   baseFile?: string;
+  /** `auto` (sniff), or the format every file must have (`hepmc` is accepted for HepMC3). */
+  format?: 'auto' | 'lhe' | 'hepmc' | 'hepmc3' | 'delphes';
+  /** Tree name for Delphes files. */
+  tree?: string;
+}
+
+const GLOB = /[*?[]/;
+
+function segmentRegex(seg: string): RegExp {
+  let re = '';
+  for (let i = 0; i < seg.length; i++) {
+    const ch = seg[i];
+    if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else if (ch === '[') {
+      const end = seg.indexOf(']', i + 1);
+      if (end < 0) re += '\\[';
+      else {
+        const body = seg.slice(i + 1, end).replace(/\\/g, '\\\\');
+        re += `[${body.startsWith('!') ? '^' + body.slice(1) : body}]`;
+        i = end;
+      }
+    } else re += ch.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** Expands one absolute glob pattern (no matches: empty list). */
+export function expandGlob(pattern: string): string[] {
+  if (!GLOB.test(pattern)) return [pattern];
+  const parts = pattern.split(sep);
+  let current = [parts[0] === '' ? sep : parts[0]];
+  for (let k = 1; k < parts.length; k++) {
+    const seg = parts[k];
+    if (seg === '') continue;
+    const next: string[] = [];
+    for (const dir of current) {
+      if (seg === '**') {
+        // zero or more folders
+        const stack = [dir];
+        while (stack.length > 0) {
+          const d = stack.pop()!;
+          next.push(d);
+          for (const name of safeList(d)) if (isDir(join(d, name))) stack.push(join(d, name));
+        }
+      } else if (!GLOB.test(seg)) {
+        const p = join(dir, seg);
+        if (existsSync(p)) next.push(p);
+      } else {
+        const re = segmentRegex(seg);
+        for (const name of safeList(dir)) if (re.test(name)) next.push(join(dir, name));
+      }
+    }
+    current = [...new Set(next)];
+  }
+  return current.filter((p) => !isDir(p)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
+function safeList(d: string): string[] {
+  try {
+    return readdirSync(d).filter((n) => !n.startsWith('.'));
+  } catch {
+    return [];
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export interface FilesSource {
@@ -33,7 +109,16 @@ export async function openFilesSource(settings: FilesSourceSettings, opts: ReadO
   }
   const base = settings.baseFile ? dirname(settings.baseFile) : process.cwd();
   const files: EventFile[] = [];
-  for (const f of settings.files) files.push(await openEventFile(isAbsolute(f) ? f : resolve(base, f), opts));
+  const format = settings.format === 'hepmc' ? 'hepmc3' : (settings.format ?? opts.format);
+  const readOpts: ReadOptions = { ...opts, format, tree: settings.tree ?? opts.tree };
+  for (const f of settings.files) {
+    const abs = isAbsolute(f) ? f : resolve(base, f);
+    const paths = expandGlob(abs);
+    if (paths.length === 0) {
+      throw new HmlError('files-no-match', `no file matches ${f}; check the pattern (it is relative to the analysis file)`, { location: { file: settings.baseFile ?? abs } });
+    }
+    for (const p of paths) files.push(await openEventFile(p, readOpts));
+  }
   const nEvents = files.every((f) => f.nEvents !== undefined) ? files.reduce((s, f) => s + (f.nEvents ?? 0), 0) : undefined;
   let crossSection: CrossSection | undefined;
   if (files.every((f) => f.crossSection)) {

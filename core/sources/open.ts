@@ -39,7 +39,11 @@ export async function sniffFormat(path: string): Promise<EventFileFormat> {
  * empty, not as errors. Throws HmlError for a missing file, an unknown format or a broken header.
  */
 export async function openEventFile(path: string, opts: ReadOptions = {}): Promise<EventFile> {
-  const format = await sniffFormat(path);
+  const sniffed = await sniffFormat(path);
+  const format = opts.format && opts.format !== 'auto' ? opts.format : sniffed;
+  if (format !== sniffed) {
+    throw new HmlError('wrong-event-format', `the sample says format ${format} but the file content is ${sniffed}; fix the format (or use auto)`, { location: { file: path, line: 1 } });
+  }
   switch (format) {
     case 'lhe':
       return openLhe(path, opts);

@@ -23,6 +23,10 @@ export interface ReadOptions {
   crossSection?: number;
   /** Stop after this many events. */
   maxEvents?: number;
+  /** Name of the tree in Delphes ROOT files (default `Delphes`). */
+  tree?: string;
+  /** Format to read the file as, instead of sniffing it (`auto` sniffs). */
+  format?: EventFileFormat | 'auto';
 }
 
 /** A cross section in pb with its uncertainty (pb) where known. */

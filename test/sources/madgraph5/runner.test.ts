@@ -5,6 +5,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync
 import { join } from 'node:path';
 import { checkMg5Tools, findMg5, generateMadgraph5, Mg5LogWatcher, type Mg5Progress } from '../../../core/sources/madgraph5/runner';
 import type { Mg5Settings } from '../../../core/sources/madgraph5/settings';
+import { openMadgraph5Events } from '../../../core/sources/madgraph5/index';
 import { openEventFile } from '../../../core/sources/open';
 import { HmlError } from '../../../core/util/errors';
 import { FIXTURES, REPO, scratch } from '../helpers';
@@ -60,6 +61,16 @@ test('fake MG5 end to end: multi_run 2 with Pythia8 + Delphes, progress stages, 
   const f = await openEventFile(r.files[0], { collections: ['fatjet'] });
   assert.equal(f.format, 'delphes');
   assert.equal(f.nEvents, 10);
+  // the sample's events: both sub-runs' files, Σw = banner σ of the combined run
+  const sample = await openMadgraph5Events(r, { collections: ['fatjet'] });
+  let sw = 0;
+  let n = 0;
+  for await (const b of sample.batches()) {
+    n += b.size;
+    for (const w of b.weights) sw += w;
+  }
+  assert.equal(n, 20);
+  assert.ok(Math.abs(sw - 504.184) < 1e-9);
   // seeded cards exist and carry the seed
   assert.match(readFileSync(join(work, 'cards/pythia8_card.dat'), 'utf8'), /Random:setSeed = on\nRandom:seed = 42/);
   assert.match(readFileSync(join(work, 'cards/delphes_card.dat'), 'utf8'), /^# seeded by HEP ML Lab\nset RandomSeed 42\n/);
