@@ -264,7 +264,7 @@ export function imageRepresentation(s: ImageSettings): Representation {
   const rowSize = H * W * C;
   const features: FeatureInfo[] = channels.map((a, k) => ({
     name: channelNames[k],
-    unit: KINEMATIC_ATTRIBUTES[a]?.unit ?? '1',
+    unit: s.normalize === 'max' || s.normalize === 'sum' ? '1' : s.normalize === 'log' ? `log1p(${KINEMATIC_ATTRIBUTES[a]?.unit ?? '1'})` : (KINEMATIC_ATTRIBUTES[a]?.unit ?? '1'),
     definition: `sum of constituent ${KINEMATIC_ATTRIBUTES[a]?.definition ?? a} per pixel${s.normalize && s.normalize !== 'none' ? `, normalised (${s.normalize})` : ''}`,
   }));
   return {
