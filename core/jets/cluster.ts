@@ -476,6 +476,10 @@ class Workspace {
   oldTile = 0;
   stepA = 0;
   stepB = 0;
+  /** Shape of the grid whose neighbour lists tileNb holds (rows, φ tiles, 1 = 3×3 or 2 = 5×5). */
+  layoutRows = -1;
+  layoutPhi = -1;
+  layoutK = -1;
   counts = new Float64Array(40);
 
   constructor() {
@@ -507,6 +511,7 @@ class Workspace {
 
   ensureTiles(nt: number): void {
     if (nt <= this.tileCap) return;
+    this.layoutRows = -1;
     const c = Math.max(nt, 2 * this.tileCap, 64);
     this.tileCap = c;
     this.tileHead = new Int32Array(c);
@@ -825,29 +830,39 @@ function makeTiles(cs: ClusterSequence, ws: Workspace, k: number, lazy: boolean)
   const nRows = iEtaMax - iEtaMin + 1;
   const nTiles = nRows * nPhi;
   ws.ensureTiles(nTiles);
-  const idx = (ieta: number, iphi: number): number => (ieta - iEtaMin) * nPhi + ((iphi + nPhi) % nPhi);
-  const nb = ws.tileNb;
-  for (let ieta = iEtaMin; ieta <= iEtaMax; ieta++) {
-    for (let iphi = 0; iphi < nPhi; iphi++) {
-      const t = idx(ieta, iphi);
-      ws.tileHead[t] = -1;
-      ws.tileTag[t] = 0;
-      let p = t * 25;
-      nb[p++] = t;
-      for (let d = 1; d <= k; d++) {
-        if (ieta - d >= iEtaMin) for (let dp = -k; dp <= k; dp++) nb[p++] = idx(ieta - d, iphi + dp);
+  if (ws.layoutRows !== nRows || ws.layoutPhi !== nPhi || ws.layoutK !== k) {
+    // neighbour lists depend only on the grid's shape: rebuilt when it changes, not for every event
+    const idx = (row: number, iphi: number): number => row * nPhi + ((iphi + nPhi) % nPhi);
+    const nb = ws.tileNb;
+    for (let row = 0; row < nRows; row++) {
+      for (let iphi = 0; iphi < nPhi; iphi++) {
+        const t = idx(row, iphi);
+        let p = t * 25;
+        nb[p++] = t;
+        for (let d = 1; d <= k; d++) {
+          if (row - d >= 0) for (let dp = -k; dp <= k; dp++) nb[p++] = idx(row - d, iphi + dp);
+        }
+        for (let d = 1; d <= k; d++) nb[p++] = idx(row, iphi - d);
+        ws.tileRH[t] = p - t * 25;
+        for (let d = 1; d <= k; d++) nb[p++] = idx(row, iphi + d);
+        for (let d = 1; d <= k; d++) {
+          if (row + d < nRows) for (let dp = -k; dp <= k; dp++) nb[p++] = idx(row + d, iphi + dp);
+        }
+        ws.tileNbEnd[t] = p - t * 25;
+        ws.tilePhiC[t] = (iphi + 0.5) * sizePhi;
       }
-      for (let d = 1; d <= k; d++) nb[p++] = idx(ieta, iphi - d);
-      ws.tileRH[t] = p - t * 25;
-      for (let d = 1; d <= k; d++) nb[p++] = idx(ieta, iphi + d);
-      for (let d = 1; d <= k; d++) {
-        if (ieta + d <= iEtaMax) for (let dp = -k; dp <= k; dp++) nb[p++] = idx(ieta + d, iphi + dp);
-      }
-      ws.tileNbEnd[t] = p - t * 25;
-      ws.tileMaxNN[t] = 0;
-      ws.tileEtaC[t] = (ieta - iEtaMin + 0.5) * sizeEta + etaMin;
-      ws.tilePhiC[t] = (iphi + 0.5) * sizePhi;
     }
+    ws.layoutRows = nRows;
+    ws.layoutPhi = nPhi;
+    ws.layoutK = k;
+  }
+  ws.tileHead.fill(-1, 0, nTiles);
+  ws.tileTag.fill(0, 0, nTiles);
+  ws.tileMaxNN.fill(0, 0, nTiles);
+  const etaC = ws.tileEtaC;
+  for (let row = 0, t = 0; row < nRows; row++) {
+    const c = (row + 0.5) * sizeEta + etaMin;
+    for (let iphi = 0; iphi < nPhi; iphi++) etaC[t++] = c;
   }
   return { etaMin, etaMax, sizeEta, sizePhi, halfEta: sizeEta * 0.5, halfPhi: sizePhi * 0.5, nPhi, iEtaMin, iEtaMax, nTiles };
 }
