@@ -389,6 +389,9 @@ const exportStage: StageExecutor = {
           cuts: a.preselection,
         };
       });
+      const cardPath = join(dsDir, 'dataset.dataset_card.json');
+      const columns = existsSync(cardPath) ? (readJson<{ columns?: { name: string; unit: string; definition: string }[] }>(cardPath).columns ?? []) : [];
+      const features = columns.map((c) => ({ name: c.name, expression: c.name, words: c.definition, unit: c.unit }));
       const out = join(ctx.outDir, name);
       mkdirSync(out, { recursive: true });
       const report = await writeBundle({
@@ -400,6 +403,7 @@ const exportStage: StageExecutor = {
         dataset: ds,
         result: results.methods.find((m) => m.name === name),
         samples: sampleDocs,
+        features,
         versions: { ...versions },
         seed: a.seed,
       });
