@@ -257,9 +257,12 @@ print(json.dumps({"w": bw, "r": br}))
   // ---- 4. end to end (for scale)
   const e2e = async (settings: Parameters<typeof buildDataset>[0]['settings'], name: string) => {
     async function* replay(): AsyncGenerator<EventBatch> { for (const b of batches) yield b; }
-    const t0 = performance.now();
-    const r = await buildDataset({ name, settings, samples: [{ name: 'wjets', label: 1, batches: replay() }, { name: 'wjets_copy', label: 0, batches: replay() }], split: { train: 0.7, test: 0.3 }, seed: 1, outDir: join(DIR, name) });
-    const s = (performance.now() - t0) / 1000;
+    let path = '';
+    // Best of 2: the first build also pays JIT warm-up; fsync of the file and the card is included.
+    const s = await bestAsync(2, async () => {
+      path = (await buildDataset({ name, settings, samples: [{ name: 'wjets', label: 1, batches: replay() }, { name: 'wjets_copy', label: 0, batches: replay() }], split: { train: 0.7, test: 0.3 }, seed: 1, outDir: join(DIR, name) })).path;
+    });
+    const r = { path };
     const f = await DatasetFile.open(r.path);
     let n = 0;
     const t1 = performance.now();

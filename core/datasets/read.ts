@@ -330,7 +330,15 @@ export function takeRows(d: DatasetArrays, rows: ArrayLike<number>): DatasetArra
     if (!a) return undefined;
     const size = a.length / Math.max(1, d.n);
     const out = make(n * size);
-    for (let k = 0; k < n; k++) out.set(a.subarray(rows[k] * size, (rows[k] + 1) * size) as never, k * size);
+    // Element loops for short rows (labels, weights, feature rows): subarray views per row cost more than the copy.
+    if (size <= 64) {
+      for (let k = 0; k < n; k++) {
+        const from = rows[k] * size, to = k * size;
+        for (let j = 0; j < size; j++) out[to + j] = a[from + j];
+      }
+    } else {
+      for (let k = 0; k < n; k++) out.set(a.subarray(rows[k] * size, (rows[k] + 1) * size) as never, k * size);
+    }
     return out;
   };
   return {
