@@ -58,6 +58,20 @@ function adamUpdate(p: Float32Array, m: Float32Array, v: Float32Array, g: Float3
   }
 }
 
+/** Copies rows order[s .. s+nb) of the split into the batch buffers (no per-row allocation: no subarray views). */
+function gatherRows(tr: Split, order: Uint32Array, s: number, nb: number, perRow: number, nPart: number, bx: Float32Array, by: Float32Array, bw: Float32Array, bm?: Float32Array): void {
+  const x = tr.x;
+  for (let i = 0; i < nb; i++) {
+    const r = order[s + i];
+    const src = r * perRow, dst = i * perRow;
+    if (perRow >= 256) bx.set(x.subarray(src, src + perRow), dst);
+    else for (let k = 0; k < perRow; k++) bx[dst + k] = x[src + k];
+    by[i] = tr.y[r];
+    bw[i] = tr.w[r];
+    if (bm && tr.mask) for (let p = 0; p < nPart; p++) bm[i * nPart + p] = tr.mask[r * nPart + p];
+  }
+}
+
 /** Seeded in-place Fisher–Yates shuffle. */
 function shuffle(order: Uint32Array, rng: FastRng): void {
   for (let i = order.length - 1; i > 0; i--) {
@@ -217,13 +231,7 @@ export async function trainNetwork(type: NetworkType, dataset: Dataset, rawSetti
     for (let s = 0; s < tr.n; s += bs) {
       if (ctx.signal?.aborted) throw cancelled();
       const nb = Math.min(bs, tr.n - s);
-      for (let i = 0; i < nb; i++) {
-        const r = order[s + i];
-        bx.set(tr.x.subarray(r * perRow, (r + 1) * perRow), i * perRow);
-        by[i] = tr.y[r];
-        bw[i] = tr.w[r];
-        if (bm && tr.mask) bm.set(tr.mask.subarray(r * nPart, (r + 1) * nPart), i * nPart);
-      }
+      gatherRows(tr, order, s, nb, perRow, nPart, bx, by, bw, bm);
       const masks = drops.map((d) => {
         const rows = d.perParticle ? nb * nPart : nb;
         const m = new Float32Array(rows * d.width);

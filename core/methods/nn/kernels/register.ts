@@ -143,7 +143,21 @@ function smallMatMul(be: WasmBackendLike, a: TensorInfoLike, b: TensorInfoLike, 
   if (m * n * k > 1 << 18) return undefined;
   const out = be.makeOutput([...(a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2), m, n], 'float32');
   const o = be.typedArrayFromHeap(out), x = be.typedArrayFromHeap(a), y = be.typedArrayFromHeap(b);
-  if (ta) {
+  if (ta && n === 1) {
+    // o[i] = Σ_r x[r, i] · y[r] (the output layer's weight gradient), row by row
+    const acc = new Float64Array(m);
+    for (let r = 0; r < k; r++) {
+      const yr = y[r], base = r * m;
+      for (let i = 0; i < m; i++) acc[i] += x[base + i] * yr;
+    }
+    o.set(acc);
+  } else if (!ta && k === 1) {
+    // o[i, j] = x[i] · y[j] (an outer product: the gradient through the output layer)
+    for (let i = 0; i < m; i++) {
+      const xi = x[i], base = i * n;
+      for (let j = 0; j < n; j++) o[base + j] = xi * y[j];
+    }
+  } else if (ta) {
     // o[i, j] = Σ_r x[r, i] · y[r, j]
     o.fill(0);
     for (let r = 0; r < k; r++) {
@@ -316,9 +330,9 @@ export function registerSimdKernels(): boolean {
 
 /**
  * The stock wasm BatchMatMul is ~10× slower with a transposed operand (strided reads), and dense-layer gradients
- * are exactly those: dW = Xᵀ·dY (TN) and dX = dY·Wᵀ (NT). For a single matrix (batch 1) they are the 1×1 cases of
- * our convolution gradient kernels, which read both operands row by row; other shapes transpose explicitly and
- * take the stock NN path.
+ * are exactly those: dW = Xᵀ·dY (TN) and dX = dY·Wᵀ (NT). Up to a few thousand rows, TN is the 1×1 case of our
+ * convolution filter-gradient kernel; tiny one-column products run in JS; everything else transposes the operand
+ * explicitly (cheap next to the product: for NT it is the small weight matrix) and takes the stock NN path.
  */
 function batchMatMul(args: Parameters<tf.KernelFunc>[0], orig: tf.KernelFunc, transposeKernel: tf.KernelFunc): tf.TensorInfo | tf.TensorInfo[] {
   const { inputs, backend, attrs = {} } = args;
@@ -329,29 +343,19 @@ function batchMatMul(args: Parameters<tf.KernelFunc>[0], orig: tf.KernelFunc, tr
   const memory = memoryOf(be);
   const ra = a.shape.length, rb = b.shape.length;
   const batchA = a.shape.slice(0, -2).reduce((x, y) => x * y, 1), batchB = b.shape.slice(0, -2).reduce((x, y) => x * y, 1);
-  if (memory && batchA === 1 && batchB === 1 && ta !== tb) {
-    const outShape = [...(ra >= rb ? a.shape : b.shape).slice(0, -2)];
-    if (ta) {
-      // out[k, j] = Σ_n a[n, k] · b[n, j]
-      const [n, k] = a.shape.slice(-2), j = b.shape[rb - 1];
-      if (j % 4 === 0) {
-        const out = be.makeOutput([...outShape, k, j], 'float32');
-        be.typedArrayFromHeap(out).fill(0);
-        simdFor(memory).conv_bwd_filter(offset(be, a), offset(be, b), offset(be, out), n, 1, 1, k, 1, 1, j, 1, 1, 1, 0, 0);
-        return out as tf.TensorInfo;
-      }
-    } else {
-      // out[n, k] = Σ_j a[n, j] · b[k, j]
-      const [n, j] = a.shape.slice(-2), k = b.shape[rb - 2];
-      if (j % 4 === 0) {
-        const out = be.makeOutput([...outShape, n, k], 'float32');
-        be.typedArrayFromHeap(out).fill(0);
-        simdFor(memory).conv_bwd_input(offset(be, a), offset(be, b), offset(be, out), n, 1, 1, k, 1, 1, j, 1, 1, 1, 0, 0);
-        return out as tf.TensorInfo;
-      }
-    }
-  }
   if (batchA === 1 && batchB === 1 && ta !== tb) {
+    // out[k, j] = Σ_n a[n, k] · b[n, j] (TN, the weight gradient Xᵀ·dY)
+    const [n, k] = a.shape.slice(-2), j = b.shape[rb - 1];
+    if (memory && ta && j % 4 === 0 && n <= 4096) {
+      const out = be.makeOutput([...(ra >= rb ? a.shape : b.shape).slice(0, -2), k, j], 'float32');
+      be.typedArrayFromHeap(out).fill(0);
+      // Rows in tiles of t "pixels" (a 1×1 convolution over n/t images of t×1): each tile's rows stay in cache
+      // while all output rows accumulate over them.
+      let t = 64;
+      while (n % t !== 0) t >>= 1;
+      simdFor(memory).conv_bwd_filter(offset(be, a), offset(be, b), offset(be, out), n / t, t, 1, k, t, 1, j, 1, 1, 1, 0, 0);
+      return out as tf.TensorInfo;
+    }
     const small = smallMatMul(be, a, b, ta);
     if (small) return small;
   }
