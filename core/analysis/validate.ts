@@ -16,6 +16,9 @@ import {
   type ExprContext,
   type ExprDiagnostic,
   type ExprNode,
+  type ObjectRefNode,
+  type ObservableNode,
+  type TextRange,
   OBJECT_KINDS,
 } from '../expressions/index';
 import type { ArrayNode, MapNode, NumberNode, ObjectNode, SchemaNode, StringFormat, StringNode, TaggedNode, UnionNode } from './dsl';
@@ -493,6 +496,85 @@ class Validator {
   }
 }
 
+// ---------------------------------------------------------------- expressions
+
+interface Analyzed {
+  ast?: ExprNode;
+  parseDiagnostics: ExprDiagnostic[];
+  check?: CheckResult;
+}
+
+/**
+ * Parsed and checked expressions at offset 0, by (format, context, collections, text). Files repeat the same
+ * observables and the language server re-validates on every keystroke, so most lookups hit. Bounded.
+ */
+const exprCache = new Map<string, Analyzed>();
+const EXPR_CACHE_LIMIT = 20_000;
+
+const sr = (r: TextRange, d: number): TextRange => ({ start: r.start + d, end: r.end + d });
+
+function shiftRef(r: ObjectRefNode, d: number): ObjectRefNode {
+  const out: ObjectRefNode = { kind: 'object', name: r.name, text: r.text, nameRange: sr(r.nameRange, d), selection: r.selection, range: sr(r.range, d) };
+  if (r.child) out.child = shiftRef(r.child, d);
+  return out;
+}
+
+/** Copy of a tree with every range moved by `d` (hand-written: a generic deep copy costs more than parsing). */
+function shiftNode(n: ExprNode, d: number): ExprNode {
+  switch (n.kind) {
+    case 'number':
+    case 'error':
+      return { ...n, range: sr(n.range, d) };
+    case 'observable': {
+      const o: ObservableNode = { kind: 'observable', objects: n.objects.map((x) => shiftRef(x, d)), range: sr(n.range, d) };
+      if (n.name !== undefined) {
+        o.name = n.name;
+        o.nameText = n.nameText;
+        if (n.nameRange) o.nameRange = sr(n.nameRange, d);
+      }
+      return o;
+    }
+    case 'unary':
+      return { ...n, operand: shiftNode(n.operand, d), range: sr(n.range, d) };
+    case 'not':
+      return { ...n, operand: shiftNode(n.operand, d), opRange: sr(n.opRange, d), range: sr(n.range, d) };
+    case 'reduce':
+      return { ...n, operand: shiftNode(n.operand, d), prefixRange: sr(n.prefixRange, d), range: sr(n.range, d) };
+    case 'binary':
+    case 'logical':
+      return { ...n, left: shiftNode(n.left, d), right: shiftNode(n.right, d), opRange: sr(n.opRange, d), range: sr(n.range, d) } as ExprNode;
+    case 'compare':
+      return { ...n, operands: n.operands.map((x) => shiftNode(x, d)), opRanges: n.opRanges.map((x) => sr(x, d)), range: sr(n.range, d) };
+    case 'call':
+      return { ...n, args: n.args.map((x) => shiftNode(x, d)), nameRange: sr(n.nameRange, d), range: sr(n.range, d) };
+  }
+}
+
+function shiftDiag(x: ExprDiagnostic, d: number): ExprDiagnostic {
+  const out: ExprDiagnostic = { ...x, range: sr(x.range, d) };
+  if (x.fixes) out.fixes = x.fixes.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ range: sr(e.range, d), newText: e.newText })) }));
+  return out;
+}
+
+function analyzeExpression(raw: string, format: StringFormat, collections: string[], inImage: boolean, base: number): Analyzed {
+  const key = `${format}\u0000${inImage ? 1 : 0}\u0000${collections.join(',')}\u0000${raw}`;
+  let a = exprCache.get(key);
+  if (!a) {
+    const parsed = format === 'cut' ? parseCut(raw, 0, { collections }) : format === 'object' ? parseObjectSelection(raw, 0, { collections }) : parseExpression(raw, 0, { collections });
+    const ctx: ExprContext = format === 'cut' ? 'cut' : format === 'object' ? 'object' : format === 'per-object' ? 'per-object' : 'observable';
+    a = { ast: parsed.ast, parseDiagnostics: parsed.diagnostics };
+    if (parsed.ast && !parsed.diagnostics.some((d) => d.severity === 'error')) a.check = checkExpression(parsed.ast, { context: ctx, collections, allowSubjet: inImage });
+    if (exprCache.size >= EXPR_CACHE_LIMIT) exprCache.clear();
+    exprCache.set(key, a);
+  }
+  // Every caller gets its own copy: trees and diagnostics are handed out and may be changed by their users.
+  return {
+    ast: a.ast && shiftNode(a.ast, base),
+    parseDiagnostics: a.parseDiagnostics.map((x) => shiftDiag(x, base)),
+    check: a.check && { ...a.check, diagnostics: a.check.diagnostics.map((x) => shiftDiag(x, base)) },
+  };
+}
+
 // ---------------------------------------------------------------- semantic rules
 
 /** Offset of a scalar's first value character, when the value is exactly its source between quotes. */
@@ -670,14 +752,10 @@ class Semantics {
       if (site.format === 'dataset-ref' || site.format === 'method-ref' || site.format === 'cloud-feature') continue;
       const base = offset ?? 0;
       const inImage = site.path[0] === 'datasets' && isRecord(datasets[String(site.path[1])]) && (datasets[String(site.path[1])] as Record<string, unknown>).type === 'image';
-      const parsed = site.format === 'cut' ? parseCut(raw, base, { collections }) : site.format === 'object' ? parseObjectSelection(raw, base, { collections }) : parseExpression(raw, base, { collections });
-      const ctx: ExprContext = site.format === 'cut' ? 'cut' : site.format === 'object' ? 'object' : site.format === 'per-object' ? 'per-object' : 'observable';
-      const diags: ExprDiagnostic[] = [...parsed.diagnostics];
-      es.ast = parsed.ast;
-      if (parsed.ast && !parsed.diagnostics.some((d) => d.severity === 'error')) {
-        es.check = checkExpression(parsed.ast, { context: ctx, collections, allowSubjet: inImage });
-        diags.push(...es.check.diagnostics);
-      }
+      const analyzed = analyzeExpression(raw, site.format, collections, inImage, base);
+      es.ast = analyzed.ast;
+      es.check = analyzed.check;
+      const diags: ExprDiagnostic[] = [...analyzed.parseDiagnostics, ...(analyzed.check?.diagnostics ?? [])].map((d) => ({ ...d }));
       for (const d of diags) {
         if (d.code === 'expr-missing-observable' && site.node.type === 'PLAIN' && text[r[1]] === ',') {
           d.message += ' Inside [ … ] a comma separates list items: quote an expression that contains one, e.g. "jet0,jet1.delta_r".';
@@ -693,7 +771,7 @@ class Semantics {
           path: site.path,
         });
       }
-      if (provided && parsed.ast && !diags.some((d) => d.severity === 'error')) this.produced(parsed.ast, provided, collections, site.path, inImage);
+      if (provided && analyzed.ast && !diags.some((d) => d.severity === 'error')) this.produced(analyzed.ast, provided, collections, site.path, inImage);
     }
     this.images(datasets, byPath);
     this.clouds(datasets, byPath);

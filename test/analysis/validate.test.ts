@@ -142,3 +142,20 @@ test('a 2,000-line analysis parses and validates quickly', () => {
   // assertion only catches pathological slow-downs.
   assert.ok(best < 1000, `${best} ms`);
 });
+
+test('expressions repeated across datasets and runs get their own trees at their own offsets', () => {
+  const text = 'hml: 1\nsamples:\n  s: { label: signal, generator: { engine: builtin, process: w-jets } }\n  b: { label: background, generator: { engine: builtin, process: qcd-jets } }\nreconstruction:\n  fatjet: { r: 1.0 }\ndatasets:\n  a: { type: set, observables: [fatjet0.tau2l] }\n  b: { type: set, observables: [fatjet0.tau2l] }\n';
+  const r1 = parseAnalysisText(text);
+  const r2 = parseAnalysisText(text);
+  const d1 = r1.diagnostics.filter((d) => d.code === 'expr-unknown-observable');
+  assert.equal(d1.length, 2);
+  assert.notDeepEqual(d1[0].range, d1[1].range);
+  assert.deepEqual(r2.diagnostics, r1.diagnostics);
+  const [e1, e2] = r1.document.expressions;
+  assert.notEqual(e1.ast, e2.ast);
+  assert.equal(text.slice(e1.ast!.range.start, e1.ast!.range.end), 'fatjet0.tau2l');
+  assert.equal(text.slice(e2.ast!.range.start, e2.ast!.range.end), 'fatjet0.tau2l');
+  assert.ok(e2.ast!.range.start > e1.ast!.range.start);
+  e1.ast!.range.start = -1; // callers may change what they get without affecting later results
+  assert.equal(parseAnalysisText(text).document.expressions[0].ast!.range.start, r2.document.expressions[0].ast!.range.start);
+});
