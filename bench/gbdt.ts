@@ -7,6 +7,9 @@
  *   Both AUCs are computed with the same function on the same test rows.
  * - AUC of 10⁶ points: our rocAuc vs sklearn roc_auc_score (with sample weights).
  * Timings are best-of-N on a shared 2-core machine (noisy); run: node --import tsx bench/gbdt.ts [reps]
+ * Options: --threads N (ours and XGBoost's nthread, default 2); --xgboost-lib PATH: drive libxgboost.so through
+ * its C API with ctypes (bench/gbdt_xgb_capi.py) where the Python package (or numpy) is missing; --no-metrics:
+ * skip the sklearn AUC anchor.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +21,15 @@ import { resolveGbdtSettings } from '../core/methods/gbdt/settings';
 import { rocAuc } from '../core/metrics/roc';
 import { Rng } from '../core/util/random';
 
-const reps = Number(process.argv[2] ?? 3);
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const reps = Number(args.find((a) => /^\d+$/.test(a) && args[args.indexOf(a) - 1] !== '--threads') ?? 3);
+const threads = Number(option('--threads') ?? 2);
+const xgbLib = option('--xgboost-lib');
+const withMetrics = !args.includes('--no-metrics');
 const F = 10;
 const nTrain = 150_000;
 const nTest = 50_000;
@@ -52,7 +63,7 @@ let best = Infinity;
 let model: GbdtModel | undefined;
 for (let r = 0; r < reps; r++) {
   const t0 = performance.now();
-  const out = await boost({ features: tr.x, n: nTrain, nFeatures: F, labels: tr.y }, undefined, settings, 1n);
+  const out = await boost({ features: tr.x, n: nTrain, nFeatures: F, labels: tr.y }, undefined, settings, 1n, {}, threads);
   const dt = (performance.now() - t0) / 1000;
   best = Math.min(best, dt);
   model = new GbdtModel(out.trees, out.baseMargin, Array.from({ length: F }, (_, f) => `x${f}`), new Array<string>(F).fill(''), settings);
@@ -66,13 +77,13 @@ const py = `
 import sys, time, json, numpy as np, xgboost as xgb
 from sklearn.metrics import roc_auc_score
 D = sys.argv[1]; F = ${F}; reps = int(sys.argv[2])
-xtr = np.fromfile(D + '/xtr.f32', dtype='<f4').reshape(-1, F); ytr = np.fromfile(D + '/ytr.i8', dtype='i1')
+xtr = np.fromfile(D + '/xtr.f32', dtype='<f4').reshape(-1, F); ytr = np.fromfile(D + '/ytr.f32', dtype='<f4')
 xte = np.fromfile(D + '/xte.f32', dtype='<f4').reshape(-1, F)
-params = dict(objective='binary:logistic', tree_method='hist', max_depth=3, eta=0.3, reg_lambda=1.0, min_child_weight=1.0, max_bin=256, nthread=2, base_score=0.5)
+params = dict(objective='binary:logistic', tree_method='hist', max_depth=3, eta=0.3, reg_lambda=1.0, min_child_weight=1.0, max_bin=256, nthread=${threads}, base_score=0.5)
 best = 1e9
 for r in range(reps):
     t0 = time.perf_counter()
-    d = xgb.DMatrix(xtr, label=ytr, missing=np.nan, nthread=2)
+    d = xgb.DMatrix(xtr, label=ytr, missing=np.nan, nthread=${threads})
     bst = xgb.train(params, d, num_boost_round=100)
     best = min(best, time.perf_counter() - t0)
 p = bst.predict(xgb.DMatrix(xte, missing=np.nan)).astype('<f8'); p.tofile(D + '/pte.f64')
@@ -87,30 +98,37 @@ print(json.dumps(dict(time=best, version=xgb.__version__, auc_time=bm, auc=a)))
 `;
 try {
   writeFileSync(join(dir, 'xtr.f32'), tr.x);
-  writeFileSync(join(dir, 'ytr.i8'), tr.y);
+  writeFileSync(join(dir, 'ytr.f32'), Float32Array.from(tr.y));
   writeFileSync(join(dir, 'xte.f32'), te.x);
-  const res = JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, dir, String(reps)], { encoding: 'utf8' }).trim()) as { time: number; version: string; auc_time: number; auc: number };
+  const res = JSON.parse(
+    (xgbLib
+      ? execFileSync('/usr/bin/python3', [join(import.meta.dirname, 'gbdt_xgb_capi.py'), xgbLib, dir, String(F), String(reps), String(threads)], { encoding: 'utf8' })
+      : execFileSync('/usr/bin/python3', ['-c', withMetrics ? py : py.slice(0, py.indexOf('# metrics anchor')) + "print(json.dumps(dict(time=best, version=xgb.__version__)))", dir, String(reps)], { encoding: 'utf8' })
+    ).trim(),
+  ) as { time: number; version: string; auc_time?: number; auc?: number };
   const pte = readF64(join(dir, 'pte.f64'));
   const xgbAuc = rocAuc(pte, te.y);
-  console.log(`gbdt 150,000 x 10, 100 trees, depth 3 (best of ${reps}):`);
+  console.log(`gbdt 150,000 x 10, 100 trees, depth 3, ${threads} thread(s) each (best of ${reps}):`);
   console.log(`  ours            ${best.toFixed(3)} s   test AUC ${ourAuc.toFixed(5)}`);
-  console.log(`  XGBoost ${res.version} hist ${res.time.toFixed(3)} s   test AUC ${xgbAuc.toFixed(5)}   (nthread=2)`);
+  console.log(`  XGBoost ${res.version} hist ${res.time.toFixed(3)} s   test AUC ${xgbAuc.toFixed(5)}   (nthread=${threads}${xgbLib ? ', C API' : ''})`);
   console.log(`  time ratio ours/xgboost = ${(best / res.time).toFixed(2)}   AUC difference = ${(ourAuc - xgbAuc).toFixed(5)}`);
 
-  const my = readF64(join(dir, 'my.f64'));
-  const ms = readF64(join(dir, 'ms.f64'));
-  const mw = readF64(join(dir, 'mw.f64'));
-  let bm = Infinity;
-  let a = NaN;
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    a = rocAuc(ms, my, mw);
-    bm = Math.min(bm, (performance.now() - t0) / 1000);
+  if (withMetrics && !xgbLib && res.auc_time !== undefined) {
+    const my = readF64(join(dir, 'my.f64'));
+    const ms = readF64(join(dir, 'ms.f64'));
+    const mw = readF64(join(dir, 'mw.f64'));
+    let bm = Infinity;
+    let a = NaN;
+    for (let r = 0; r < reps; r++) {
+      const t0 = performance.now();
+      a = rocAuc(ms, my, mw);
+      bm = Math.min(bm, (performance.now() - t0) / 1000);
+    }
+    console.log(`weighted AUC of 1,000,000 points (best of ${reps}):`);
+    console.log(`  ours    ${(bm * 1000).toFixed(1)} ms   AUC ${a}`);
+    console.log(`  sklearn ${(res.auc_time * 1000).toFixed(1)} ms   AUC ${res.auc}`);
+    console.log(`  time ratio ours/sklearn = ${(bm / res.auc_time).toFixed(2)}   |ΔAUC| = ${Math.abs(a - (res.auc ?? NaN)).toExponential(2)}`);
   }
-  console.log(`weighted AUC of 1,000,000 points (best of ${reps}):`);
-  console.log(`  ours    ${(bm * 1000).toFixed(1)} ms   AUC ${a}`);
-  console.log(`  sklearn ${(res.auc_time * 1000).toFixed(1)} ms   AUC ${res.auc}`);
-  console.log(`  time ratio ours/sklearn = ${(bm / res.auc_time).toFixed(2)}   |ΔAUC| = ${Math.abs(a - res.auc).toExponential(2)}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

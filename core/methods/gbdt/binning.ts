@@ -17,33 +17,39 @@ export function computeCuts(features: Float32Array, n: number, nFeatures: number
   return binTraining(features, n, nFeatures, maxBins).cuts;
 }
 
-export function binTraining(features: Float32Array, n: number, nFeatures: number, maxBins: number): { cuts: Float32Array[]; binned: Uint8Array } {
+/**
+ * Cuts and the binned training data, column-major (F, n): `columns[f · n + i]` is the bin of row i, feature f.
+ * Column-major because every write of the sweep then lands in one feature's n bytes (cache-resident), not
+ * spread over the whole matrix.
+ */
+export function binTraining(features: Float32Array, n: number, nFeatures: number, maxBins: number): { cuts: Float32Array[]; columns: Uint8Array } {
   const cuts: Float32Array[] = [];
-  const binned = new Uint8Array(n * nFeatures);
+  const columns = new Uint8Array(n * nFeatures);
   const sorter = new ColumnSorter(n);
+  const col = new Float32Array(n);
   const v = new Float32Array(n);
   for (let f = 0; f < nFeatures; f++) {
-    const m = sorter.sort(features, n, nFeatures, f);
+    for (let i = 0; i < n; i++) col[i] = features[i * nFeatures + f];
+    const m = sorter.sort(col);
     const order = sorter.order;
-    for (let k = 0; k < m; k++) v[k] = features[order[k] * nFeatures + f];
+    for (let k = 0; k < m; k++) v[k] = col[order[k]];
     const c = cutsOfSorted(v.subarray(0, m), maxBins);
     cuts.push(c);
-    sweep(sorter, m, v, c, binned, n, nFeatures, f);
+    sweep(order, m, v, c, columns.subarray(f * n, (f + 1) * n));
   }
-  return { cuts, binned };
+  return { cuts, columns };
 }
 
-/** Assigns bins along the sorted order: one pass, no search. NaN rows get MISSING_BIN. */
-function sweep(sorter: ColumnSorter, m: number, v: Float32Array, c: Float32Array, out: Uint8Array, n: number, F: number, f: number): void {
-  const order = sorter.order;
+/** Assigns bins along the sorted order: one pass, no search. NaN rows (after the m sorted ones) get MISSING_BIN. */
+function sweep(order: Uint32Array, m: number, v: Float32Array, c: Float32Array, out: Uint8Array): void {
   let b = 0;
   const K = c.length;
   for (let k = 0; k < m; k++) {
     const x = v[k];
     while (b < K && x > c[b]) b++;
-    out[order[k] * F + f] = b;
+    out[order[k]] = b;
   }
-  for (let k = m; k < n; k++) out[order[k] * F + f] = MISSING_BIN;
+  for (let k = m; k < order.length; k++) out[order[k]] = MISSING_BIN;
 }
 
 /**
@@ -65,13 +71,14 @@ class ColumnSorter {
     this.keys = new Uint32Array(n);
   }
 
-  sort(features: Float32Array, n: number, F: number, f: number): number {
+  sort(col: Float32Array): number {
     const { keys, count } = this;
+    const n = col.length;
     let m = 0;
     let nanAt = n;
     let src = this.order;
     for (let i = 0; i < n; i++) {
-      const x = features[i * F + f];
+      const x = col[i];
       if (x !== x) {
         src[--nanAt] = i;
         continue;

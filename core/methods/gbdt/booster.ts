@@ -1,6 +1,8 @@
 import { Rng } from '../../util/random';
 import { binMatrix, binTraining, MISSING_BIN } from './binning';
+import type { Codes } from './kernels';
 import type { GbdtTree } from './model';
+import { Engine } from './threads';
 import type { GbdtSettings } from './settings';
 
 /**
@@ -42,7 +44,9 @@ export interface BoostOutput {
 }
 
 export interface BoostHooks {
-  /** Called after every round; may be async (used to let cancellation and progress through). */
+  /** The training loss after `round` (sampled rounds only; it arrives with the next round's gradient pass). */
+  loss?(round: number, loss: number): void;
+  /** Called after every round; may be async (used to let cancellation and progress through). `point.loss` may still be pending (−1 or NaN). */
   afterRound?(round: number, point: BoostCurvePoint): void | Promise<void>;
   /** Validation AUC for the curves (injected to keep the engine free of the metrics module). */
   auc?(scores: Float64Array, labels: ArrayLike<number>, weights?: ArrayLike<number>): number;
@@ -51,7 +55,6 @@ export interface BoostHooks {
 const HIST_STRIDE = 256 * 2; // (g, h) per bin, 256 bins per feature
 const EPS_GAIN = 1e-6; // splits gaining less than this are noise (XGBoost's kRtEps)
 
-type Codes = Uint16Array | Uint32Array;
 
 interface Candidate {
   node: number;
@@ -70,20 +73,27 @@ interface Candidate {
   HL: number;
 }
 
-function toCodes(binned: Uint8Array, n: number, F: number): Codes {
+/** Row-major codes f · 256 + bin from a binned matrix, row-major (`columns` false) or column-major (F, n). */
+function toCodes(binned: Uint8Array, n: number, F: number, columns = false): Codes {
   const codes = F <= 256 ? new Uint16Array(n * F) : new Uint32Array(n * F);
   for (let i = 0; i < n; i++) {
     const o = i * F;
-    for (let f = 0; f < F; f++) codes[o + f] = f * 256 + binned[o + f];
+    for (let f = 0; f < F; f++) codes[o + f] = f * 256 + binned[columns ? f * n + i : o + f];
   }
   return codes;
 }
 
-export async function boost(train: BoostInput, valid: BoostInput | undefined, s: GbdtSettings, seed: bigint, hooks: BoostHooks = {}): Promise<BoostOutput> {
+/**
+ * Boosts `s.trees` rounds. `threads` (main thread included) only changes the speed: the model is bit-identical
+ * for any value (see threads.ts).
+ */
+export async function boost(train: BoostInput, valid: BoostInput | undefined, s: GbdtSettings, seed: bigint, hooks: BoostHooks = {}, threads = 1): Promise<BoostOutput> {
   const { n, nFeatures: F, labels } = train;
   const tw = train.weights;
-  const { cuts, binned } = binTraining(train.features, n, F, s.bins);
-  const codes = toCodes(binned, n, F);
+  // Column-major bins for partitioning (one split reads one feature of every row in the node: one byte per row
+  // here instead of one cache line per three rows in the row-major matrix), row-major codes for histograms.
+  const { cuts, columns: cols } = binTraining(train.features, n, F, s.bins);
+  const codes = toCodes(cols, n, F, true);
   const vCodes = valid ? toCodes(binMatrix(valid.features, valid.n, F, cuts), valid.n, F) : undefined;
   const nBins = cuts.map((c) => c.length + 1);
 
@@ -98,89 +108,97 @@ export async function boost(train: BoostInput, valid: BoostInput | undefined, s:
   const p0 = Math.min(1 - 1e-6, Math.max(1e-6, sw > 0 ? sy / sw : 0.5));
   const baseMargin = Math.log(p0 / (1 - p0));
 
-  const margin = new Float64Array(n).fill(baseMargin);
-  const vMargin = valid ? new Float64Array(valid.n).fill(baseMargin) : undefined;
-  const grad = new Float64Array(n);
-  const hess = new Float64Array(n);
-  const rows = new Uint32Array(n);
-  const scratch = new Uint32Array(n);
   const labelArr = Float64Array.from(labels as ArrayLike<number>);
   const weightArr = tw ? Float64Array.from(tw) : undefined;
-  const rng = new Rng(seed);
-  const pool: Float64Array[] = [];
-  const takeHist = (): Float64Array => pool.pop() ?? new Float64Array(F * HIST_STRIDE);
-  const trees: GbdtTree[] = [];
-  const curves: BoostCurvePoint[] = [];
-  let bestLoss = Infinity;
-  let bestRound = 0;
-  const aucEvery = s.aucEvery > 0 ? s.aucEvery : Math.max(1, Math.round(s.trees / 20));
-
-  for (let round = 0; round < s.trees; round++) {
-    gradients(margin, labelArr, weightArr, grad, hess);
-
-    // Row and feature sampling for this tree (seeded, in a fixed order).
-    let m = 0;
-    if (s.subsample < 1) {
-      for (let i = 0; i < n; i++) if (rng.uniform() < s.subsample) rows[m++] = i;
-      if (m === 0) rows[m++] = rng.int(n);
-    } else {
-      for (let i = 0; i < n; i++) rows[i] = i;
-      m = n;
-    }
-    let active: number[] = [];
-    for (let f = 0; f < F; f++) active.push(f);
-    if (s.colsampleBytree < 1) {
-      const k = Math.max(1, Math.round(s.colsampleBytree * F));
-      active = rng.shuffle(active).slice(0, k).sort((a, b) => a - b);
-    }
-
-    const tree = growTree(s, codes, F, nBins, active, rows, m, scratch, grad, hess, takeHist, pool);
-    // Margin update: the rows of every leaf segment are known after partitioning; rows left out by subsampling
-    // are routed through the tree.
-    const value = tree.value;
-    if (s.subsample < 1) {
-      addTreeBinned(tree, codes, n, F, margin);
-    } else {
-      for (const [leaf, begin, end] of tree.segments) {
-        const v = value[leaf];
-        for (let k = begin; k < end; k++) margin[rows[k]] += v;
-      }
-    }
-    let valLoss: number | null = null;
-    if (valid && vCodes && vMargin) {
-      addTreeBinned(tree, vCodes, valid.n, F, vMargin);
-      valLoss = logLoss(vMargin, valid.labels, valid.weights);
-      if (valLoss < bestLoss) {
-        bestLoss = valLoss;
-        bestRound = round + 1;
-      }
-    }
-    trees.push(finishTree(tree, cuts));
-    const stop = s.earlyStoppingRounds > 0 && valLoss !== null && round + 1 - bestRound >= s.earlyStoppingRounds;
-    // The training loss (a logarithm per row) and the validation AUC (a sort) are sampled every `aucEvery`
-    // rounds, and at the last round.
-    const evalRound = (round + 1) % aucEvery === 0 || round === s.trees - 1 || stop;
-    const loss = evalRound ? logLoss(margin, labelArr, weightArr) : NaN;
-    const valAuc = evalRound && hooks.auc && valid && vMargin ? hooks.auc(vMargin, valid.labels, valid.weights) : null;
-    const point: BoostCurvePoint = { epoch: round + 1, loss, val_loss: valLoss, val_auc: valAuc };
-    curves.push(point);
-    if (hooks.afterRound) await hooks.afterRound(round + 1, point);
-    if (stop) break;
+  // Small trainings stay on one thread: waking workers costs more than it saves (the result is the same).
+  const engine = await Engine.create(n >= 32768 ? threads : 1, n, codes, F, labelArr, weightArr);
+  try {
+    return await boostRounds();
+  } finally {
+    engine.close();
   }
-  if (s.earlyStoppingRounds > 0 && valid && bestRound > 0) trees.length = bestRound;
-  else bestRound = trees.length;
-  return { trees, baseMargin, cuts, curves, bestRound };
-}
 
-/** g = (p − y)·w, h = p(1 − p)·w at the current margins. */
-function gradients(margin: Float64Array, y: Float64Array, w: Float64Array | undefined, grad: Float64Array, hess: Float64Array): void {
-  const n = margin.length;
-  for (let i = 0; i < n; i++) {
-    const p = 1 / (1 + Math.exp(-margin[i]));
-    const wi = w ? w[i] : 1;
-    grad[i] = (p - y[i]) * wi;
-    const h = p * (1 - p);
-    hess[i] = (h > 1e-16 ? h : 1e-16) * wi;
+  async function boostRounds(): Promise<BoostOutput> {
+    const { margin, rows } = engine.arrays;
+    margin.fill(baseMargin);
+    const vMargin = valid ? new Float64Array(valid.n).fill(baseMargin) : undefined;
+    const scratch = new Uint32Array(n);
+    const rng = new Rng(seed);
+    const pool: Float64Array[] = [];
+    const takeHist = (): Float64Array => pool.pop() ?? new Float64Array(F * HIST_STRIDE);
+    const trees: GbdtTree[] = [];
+    const curves: BoostCurvePoint[] = [];
+    let bestLoss = Infinity;
+    let bestRound = 0;
+    const aucEvery = s.aucEvery > 0 ? s.aucEvery : Math.max(1, Math.round(s.trees / 20));
+
+    for (let round = 0; round < s.trees; round++) {
+      // The loss after the previous round comes out of this pass when that round reports one.
+      const lossPrev = engine.gradients(round > 0 && curves[round - 1].loss === -1);
+      if (round > 0 && curves[round - 1].loss === -1) {
+        curves[round - 1].loss = lossPrev;
+        hooks.loss?.(round, lossPrev);
+      }
+
+      // Row and feature sampling for this tree (seeded, in a fixed order).
+      let m = 0;
+      if (s.subsample < 1) {
+        for (let i = 0; i < n; i++) if (rng.uniform() < s.subsample) rows[m++] = i;
+        if (m === 0) rows[m++] = rng.int(n);
+      } else {
+        for (let i = 0; i < n; i++) rows[i] = i;
+        m = n;
+      }
+      let active: number[] = [];
+      for (let f = 0; f < F; f++) active.push(f);
+      if (s.colsampleBytree < 1) {
+        const k = Math.max(1, Math.round(s.colsampleBytree * F));
+        active = rng.shuffle(active).slice(0, k).sort((a, b) => a - b);
+      }
+
+      const tree = growTree(s, engine, cols, n, F, nBins, active, rows, m, scratch, takeHist, pool);
+      // Margin update: the rows of every leaf segment are known after partitioning; rows left out by subsampling
+      // are routed through the tree.
+      const value = tree.value;
+      if (s.subsample < 1) {
+        addTreeBinned(tree, codes, n, F, margin);
+      } else {
+        for (const [leaf, begin, end] of tree.segments) {
+          const v = value[leaf];
+          for (let k = begin; k < end; k++) margin[rows[k]] += v;
+        }
+        for (const [node, begin, end] of tree.lastSplits) {
+          const f = tree.feature[node];
+          routeLastSplit(rows, begin, end, cols.subarray(f * n, (f + 1) * n), tree.code[node] - f * 256, tree.defaultLeft[node] === 1, value[tree.left[node]], value[tree.right[node]], margin);
+        }
+      }
+      let valLoss: number | null = null;
+      if (valid && vCodes && vMargin) {
+        addTreeBinned(tree, vCodes, valid.n, F, vMargin);
+        valLoss = logLoss(vMargin, valid.labels, valid.weights);
+        if (valLoss < bestLoss) {
+          bestLoss = valLoss;
+          bestRound = round + 1;
+        }
+      }
+      trees.push(finishTree(tree, cuts));
+      const stop = s.earlyStoppingRounds > 0 && valLoss !== null && round + 1 - bestRound >= s.earlyStoppingRounds;
+      // The training loss (a logarithm per row) and the validation AUC (a sort) are sampled every `aucEvery`
+      // rounds, and at the last round.
+      const last = round === s.trees - 1 || stop;
+      const evalRound = (round + 1) % aucEvery === 0 || last;
+      // −1: "filled in by the next gradient pass"; the last round computes its own
+      const loss = last ? logLoss(margin, labelArr, weightArr) : evalRound ? -1 : NaN;
+      if (last) hooks.loss?.(round + 1, loss);
+      const valAuc = evalRound && hooks.auc && valid && vMargin ? hooks.auc(vMargin, valid.labels, valid.weights) : null;
+      const point: BoostCurvePoint = { epoch: round + 1, loss, val_loss: valLoss, val_auc: valAuc };
+      curves.push(point);
+      if (hooks.afterRound) await hooks.afterRound(round + 1, point);
+      if (stop) break;
+    }
+    if (s.earlyStoppingRounds > 0 && valid && bestRound > 0) trees.length = bestRound;
+    else bestRound = trees.length;
+    return { trees, baseMargin, cuts, curves, bestRound };
   }
 }
 
@@ -209,23 +227,25 @@ interface GrowingTree {
   gain: number[];
   cover: number[];
   segments: [number, number, number][];
+  /** Splits whose two children are leaves, left unpartitioned: [node, begin, end] of the parent's rows. */
+  lastSplits: [number, number, number][];
 }
 
 function growTree(
   s: GbdtSettings,
-  codes: Codes,
+  engine: Engine,
+  cols: Uint8Array,
+  nRows: number,
   F: number,
   nBins: number[],
   active: number[],
   rows: Uint32Array,
   m: number,
   scratch: Uint32Array,
-  grad: Float64Array,
-  hess: Float64Array,
   takeHist: () => Float64Array,
   pool: Float64Array[],
 ): GrowingTree {
-  const t: GrowingTree = { feature: [], code: [], defaultLeft: [], left: [], right: [], value: [], gain: [], cover: [], segments: [] };
+  const t: GrowingTree = { feature: [], code: [], defaultLeft: [], left: [], right: [], value: [], gain: [], cover: [], segments: [], lastSplits: [] };
   const addNode = (H: number): number => {
     t.feature.push(-1);
     t.code.push(0);
@@ -249,20 +269,18 @@ function growTree(
   };
   const canSplit = (depth: number, H: number): boolean => depth < maxDepth && H >= 2 * s.minChildWeight && H > 0;
 
+  // Node totals of the root from its histogram: every row sits in exactly one bin of feature 0.
+  const rootHist = takeHist();
+  engine.hist(rootHist, 0, m);
   let G = 0;
   let H = 0;
-  for (let k = 0; k < m; k++) {
-    const r = rows[k];
-    G += grad[r];
-    H += hess[r];
+  for (let b = 0; b < 256; b++) {
+    G += rootHist[2 * b];
+    H += rootHist[2 * b + 1];
   }
-  const root: Candidate = { node: addNode(H), begin: 0, end: m, depth: 0, G, H, hist: null, gain: 0, feature: -1, bin: 0, defaultLeft: false, GL: 0, HL: 0 };
+  const root: Candidate = { node: addNode(H), begin: 0, end: m, depth: 0, G, H, hist: rootHist, gain: 0, feature: -1, bin: 0, defaultLeft: false, GL: 0, HL: 0 };
   const open: Candidate[] = [];
-  if (canSplit(0, H)) {
-    root.hist = takeHist();
-    buildHist(root.hist, codes, F, rows, 0, m, grad, hess);
-    findSplit(root, root.hist, active, nBins, s);
-  }
+  if (canSplit(0, H)) findSplit(root, rootHist, active, nBins, s);
   open.push(root);
   let leaves = 1;
   while (open.length > 0) {
@@ -276,11 +294,11 @@ function growTree(
     }
     // split c
     const thrCode = c.feature * 256 + c.bin;
-    const mid = partition(rows, c.begin, c.end, codes, F, c.feature, thrCode, c.defaultLeft, scratch);
     const GR = c.G - c.GL;
     const HR = c.H - c.HL;
-    const l: Candidate = { node: addNode(c.HL), begin: c.begin, end: mid, depth: c.depth + 1, G: c.GL, H: c.HL, hist: null, gain: 0, feature: -1, bin: 0, defaultLeft: false, GL: 0, HL: 0 };
-    const r: Candidate = { node: addNode(HR), begin: mid, end: c.end, depth: c.depth + 1, G: GR, H: HR, hist: null, gain: 0, feature: -1, bin: 0, defaultLeft: false, GL: 0, HL: 0 };
+    const depth = c.depth + 1;
+    const l: Candidate = { node: addNode(c.HL), begin: c.begin, end: c.begin, depth, G: c.GL, H: c.HL, hist: null, gain: 0, feature: -1, bin: 0, defaultLeft: false, GL: 0, HL: 0 };
+    const r: Candidate = { node: addNode(HR), begin: c.end, end: c.end, depth, G: GR, H: HR, hist: null, gain: 0, feature: -1, bin: 0, defaultLeft: false, GL: 0, HL: 0 };
     t.feature[c.node] = c.feature;
     t.code[c.node] = thrCode;
     t.defaultLeft[c.node] = c.defaultLeft ? 1 : 0;
@@ -290,13 +308,25 @@ function growTree(
     leaves++;
     const needL = canSplit(l.depth, l.H) && leaves < maxLeaves;
     const needR = canSplit(r.depth, r.H) && leaves < maxLeaves;
+    if (!needL && !needR) {
+      // Both children are final leaves: skip partitioning; the margin update routes the parent's rows instead.
+      t.value[l.node] = (-l.G / (l.H + lambda)) * eta;
+      t.value[r.node] = (-r.G / (r.H + lambda)) * eta;
+      t.lastSplits.push([c.node, c.begin, c.end]);
+      if (c.hist) pool.push(c.hist);
+      c.hist = null;
+      continue;
+    }
+    const mid = partition(rows, c.begin, c.end, cols.subarray(c.feature * nRows, (c.feature + 1) * nRows), c.bin, c.defaultLeft, scratch);
+    l.end = mid;
+    r.begin = mid;
     const parentHist = c.hist!;
     c.hist = null;
     if (needL || needR) {
       const small = l.end - l.begin <= r.end - r.begin ? l : r;
       const large = small === l ? r : l;
       const h = takeHist();
-      buildHist(h, codes, F, rows, small.begin, small.end, grad, hess);
+      engine.hist(h, small.begin, small.end);
       for (let i = 0; i < parentHist.length; i++) parentHist[i] -= h[i];
       small.hist = h;
       large.hist = parentHist;
@@ -314,21 +344,6 @@ function growTree(
     open.push(l, r);
   }
   return t;
-}
-
-function buildHist(hist: Float64Array, codes: Codes, F: number, rows: Uint32Array, begin: number, end: number, grad: Float64Array, hess: Float64Array): void {
-  hist.fill(0);
-  for (let k = begin; k < end; k++) {
-    const r = rows[k];
-    const g = grad[r];
-    const h = hess[r];
-    const o = r * F;
-    for (let f = 0; f < F; f++) {
-      const c = codes[o + f] << 1;
-      hist[c] += g;
-      hist[c + 1] += h;
-    }
-  }
 }
 
 function findSplit(c: Candidate, hist: Float64Array, active: number[], nBins: number[], s: GbdtSettings): void {
@@ -386,15 +401,37 @@ function findSplit(c: Candidate, hist: Float64Array, active: number[], nBins: nu
   c.gain = best;
 }
 
-function partition(rows: Uint32Array, begin: number, end: number, codes: Codes, F: number, f: number, thrCode: number, defaultLeft: boolean, scratch: Uint32Array): number {
-  const missCode = f * 256 + MISSING_BIN;
+const goLeft = new Uint8Array(256);
+const sideValue = new Float64Array(2);
+
+function setDirections(bin: number, defaultLeft: boolean): void {
+  for (let b = 0; b < 256; b++) goLeft[b] = b <= bin ? 1 : 0;
+  goLeft[MISSING_BIN] = defaultLeft ? 1 : 0;
+}
+
+/** Margin update for a split into two leaves that was not partitioned: each row gets its side's leaf value. */
+function routeLastSplit(rows: Uint32Array, begin: number, end: number, col: Uint8Array, bin: number, defaultLeft: boolean, vLeft: number, vRight: number, margin: Float64Array): void {
+  setDirections(bin, defaultLeft);
+  sideValue[0] = vRight;
+  sideValue[1] = vLeft;
+  for (let k = begin; k < end; k++) {
+    const row = rows[k];
+    margin[row] += sideValue[goLeft[col[row]]];
+  }
+}
+
+/** Stable in-place partition of a node's rows; branch-free (a split's direction per bin is a table lookup). */
+function partition(rows: Uint32Array, begin: number, end: number, col: Uint8Array, bin: number, defaultLeft: boolean, scratch: Uint32Array): number {
+  setDirections(bin, defaultLeft);
   let l = begin;
   let r = 0;
   for (let k = begin; k < end; k++) {
     const row = rows[k];
-    const c = codes[row * F + f];
-    if (c === missCode ? defaultLeft : c <= thrCode) rows[l++] = row;
-    else scratch[r++] = row;
+    const left = goLeft[col[row]];
+    rows[l] = row;
+    scratch[r] = row;
+    l += left;
+    r += 1 - left;
   }
   rows.set(scratch.subarray(0, r), l);
   return l;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Dataset, DatasetArrays } from '../../datasets/types';
 import { HmlError } from '../../util/errors';
 import { rocAuc } from '../../metrics/roc';
@@ -16,8 +17,8 @@ import { resolveGbdtSettings, type GbdtSettings } from './settings';
  *   for it (CONTRACTS "Datasets"); the rows are not shuffled again, since datasets are shuffled when built.
  * - Missing values (NaN): each split learns the side NaN goes to (the one with the larger gain); where a feature
  *   had no NaN in a node at training time, NaN follows the child with the larger hessian sum.
- * - Deterministic: the same dataset, settings and `ctx.seed` give a byte-identical `toJSON()`; `ctx.threads` is
- *   accepted but the engine runs on one thread, so the thread count cannot change anything.
+ * - Deterministic: the same dataset, settings and `ctx.seed` give a byte-identical `toJSON()` whatever
+ *   `ctx.threads` is (default: up to 4 cores); threads only speed up histograms and gradients (threads.ts).
  */
 export async function trainGbdt(dataset: Dataset, settings: Partial<GbdtSettings> | Record<string, unknown>, ctx: TrainContext): Promise<TrainResult> {
   const loc = ctx.settingsLocation;
@@ -40,10 +41,10 @@ export async function trainGbdt(dataset: Dataset, settings: Partial<GbdtSettings
   const total = s.trees;
   const out = await boost(train, valid, s, ctx.seed, {
     auc: (scores, labels, weights) => rocAuc(scores, labels, weights),
+    loss: (round, loss) => ctx.onMetric?.('loss', loss, round),
     afterRound: async (round, point) => {
       ctx.onProgress?.(round, total, 'trees');
       if (ctx.onMetric) {
-        if (Number.isFinite(point.loss)) ctx.onMetric('loss', point.loss, round);
         if (point.val_loss !== null) ctx.onMetric('val_loss', point.val_loss, round);
         if (point.val_auc !== null) ctx.onMetric('val_auc', point.val_auc, round);
       }
@@ -53,7 +54,7 @@ export async function trainGbdt(dataset: Dataset, settings: Partial<GbdtSettings
         if (ctx.signal.aborted) throw new HmlError('cancelled', 'training was cancelled; run the stage again to restart it', { exitCode: 130 });
       }
     },
-  });
+  }, ctx.threads ?? Math.min(4, availableParallelism()));
   const model = new GbdtModel(out.trees, out.baseMargin, [...dataset.featureNames], [...dataset.featureUnits], s);
   const curves = out.curves.map((p) => ({ epoch: p.epoch, loss: Number.isFinite(p.loss) ? p.loss : null, val_loss: p.val_loss, val_auc: p.val_auc }));
   return { model, curves, importances: model.importances(), backend: 'native' };

@@ -1,0 +1,31 @@
+/**
+ * Worker thread of the gbdt engine: binds to one training's shared arrays, then runs its share of each task
+ * (histogram chunks, gradient chunks) when the main thread bumps the generation counter, until told to stop.
+ * Runs from tsx (via hist-worker-dev.mjs) and from the bundle (dist/gbdt-worker.mjs).
+ */
+import { parentPort } from 'node:worker_threads';
+import { CTRL, runShare, TASK, type SharedArrays } from './kernels';
+
+interface BindMessage {
+  id: number;
+  arrays: SharedArrays;
+}
+
+const port = parentPort;
+if (port) {
+  port.on('message', (msg: BindMessage) => {
+    const a = msg.arrays;
+    const ctrl = a.ctrl;
+    let gen = Atomics.load(ctrl, CTRL.GEN);
+    port.postMessage({ bound: msg.id });
+    for (;;) {
+      Atomics.wait(ctrl, CTRL.GEN, gen);
+      gen = Atomics.load(ctrl, CTRL.GEN);
+      if (ctrl[CTRL.TASK] === TASK.STOP) break;
+      runShare(a, msg.id);
+      Atomics.add(ctrl, CTRL.DONE, 1);
+      Atomics.notify(ctrl, CTRL.DONE);
+    }
+  });
+  port.postMessage({ ready: true });
+}

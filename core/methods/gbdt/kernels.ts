@@ -1,0 +1,117 @@
+/**
+ * The two hot loops of the boosting engine, shared by the main thread and the worker threads (hist-worker.ts).
+ * Plain functions on typed arrays, no allocation.
+ */
+export type Codes = Uint16Array | Uint32Array;
+
+/**
+ * Gradient/hessian histogram of rows[begin..end) into `hist` (zeroed first). `codes` is the row-major matrix of
+ * `f · 256 + bin`, so the (g, h) pair of a code lives at hist[2·code], hist[2·code + 1].
+ */
+export function buildHist(hist: Float64Array, codes: Codes, F: number, rows: Uint32Array, begin: number, end: number, grad: Float64Array, hess: Float64Array): void {
+  hist.fill(0);
+  const F2 = F & ~1;
+  for (let k = begin; k < end; k++) {
+    const r = rows[k];
+    const g = grad[r];
+    const h = hess[r];
+    const o = r * F;
+    // two features per iteration: fewer loop branches in the hottest loop of the engine
+    let f = 0;
+    for (; f < F2; f += 2) {
+      const c0 = codes[o + f] << 1;
+      const c1 = codes[o + f + 1] << 1;
+      hist[c0] += g;
+      hist[c0 + 1] += h;
+      hist[c1] += g;
+      hist[c1 + 1] += h;
+    }
+    if (f < F) {
+      const c = codes[o + f] << 1;
+      hist[c] += g;
+      hist[c + 1] += h;
+    }
+  }
+}
+
+/**
+ * g = (p − y)·w, h = max(p(1 − p), 1e-16)·w for rows [a, b) at the current margins (p = sigmoid(margin)). With
+ * `loss`, writes the weighted log-loss sum and the weight sum of the range to loss[0], loss[1] (one extra
+ * logarithm per row, so only on the rounds that report it).
+ */
+export function gradientRange(margin: Float64Array, y: Float64Array, w: Float64Array | undefined, grad: Float64Array, hess: Float64Array, a: number, b: number, loss: Float64Array | undefined, lossAt = 0): void {
+  let l = 0;
+  let sw = 0;
+  for (let i = a; i < b; i++) {
+    const p = 1 / (1 + Math.exp(-margin[i]));
+    const wi = w ? w[i] : 1;
+    const yi = y[i];
+    grad[i] = (p - yi) * wi;
+    const h = p * (1 - p);
+    hess[i] = (h > 1e-16 ? h : 1e-16) * wi;
+    if (loss) {
+      // −log p for signal, −log(1 − p) for background, clamped so that a saturated p gives a large finite loss
+      const q = yi === 1 ? p : 1 - p;
+      l -= Math.log(q > 1e-300 ? q : 1e-300) * wi;
+      sw += wi;
+    }
+  }
+  if (loss) {
+    loss[lossAt] = l;
+    loss[lossAt + 1] = sw;
+  }
+}
+
+/**
+ * Fixed chunking of a row range: depends only on the range length, never on the number of threads, so that
+ * chunk partial sums added in chunk order give the same floating-point result for any thread count.
+ */
+export const MIN_CHUNK = 8192;
+export const MAX_CHUNKS = 16;
+
+export function chunkCount(length: number): number {
+  return length < 2 * MIN_CHUNK ? 1 : Math.min(MAX_CHUNKS, Math.floor(length / MIN_CHUNK));
+}
+
+export function chunkStart(begin: number, length: number, chunks: number, i: number): number {
+  return begin + Math.floor((i * length) / chunks);
+}
+
+/** Slots of the shared control block (Int32Array) between the main thread and the workers. */
+export const CTRL = { GEN: 0, DONE: 1, TASK: 2, BEGIN: 3, END: 4, CHUNKS: 5, THREADS: 6, WITH_LOSS: 7, SIZE: 8 } as const;
+export const TASK = { STOP: 0, HIST: 1, GRAD: 2 } as const;
+
+/** What a worker binds to for one training (all SharedArrayBuffer-backed). */
+export interface SharedArrays {
+  codes: Codes;
+  F: number;
+  rows: Uint32Array;
+  grad: Float64Array;
+  hess: Float64Array;
+  margin: Float64Array;
+  y: Float64Array;
+  w: Float64Array | undefined;
+  /** MAX_CHUNKS histograms of F·512 doubles. */
+  partials: Float64Array;
+  /** 2 · MAX_CHUNKS loss / weight partial sums. */
+  lossPartials: Float64Array;
+  ctrl: Int32Array;
+}
+
+/** The share of thread `id` (0 = main) of a task: chunks id, id + T, id + 2T … */
+export function runShare(a: SharedArrays, id: number): void {
+  const { ctrl } = a;
+  const task = ctrl[CTRL.TASK];
+  const begin = ctrl[CTRL.BEGIN];
+  const end = ctrl[CTRL.END];
+  const chunks = ctrl[CTRL.CHUNKS];
+  const T = ctrl[CTRL.THREADS];
+  const L = end - begin;
+  const stride = a.F * 512;
+  for (let c = id; c < chunks; c += T) {
+    const cb = chunkStart(begin, L, chunks, c);
+    const ce = chunkStart(begin, L, chunks, c + 1);
+    if (task === TASK.HIST) buildHist(a.partials.subarray(c * stride, (c + 1) * stride), a.codes, a.F, a.rows, cb, ce, a.grad, a.hess);
+    else if (task === TASK.GRAD) gradientRange(a.margin, a.y, a.w, a.grad, a.hess, cb, ce, ctrl[CTRL.WITH_LOSS] ? a.lossPartials : undefined, 2 * c);
+  }
+}

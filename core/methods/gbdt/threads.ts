@@ -1,0 +1,189 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { HmlError } from '../../util/errors';
+import { buildHist, chunkCount, CTRL, gradientRange, MAX_CHUNKS, runShare, TASK, type Codes, type SharedArrays } from './kernels';
+
+/**
+ * Runs the engine's two hot loops (histograms, gradients) on the main thread plus optional worker threads.
+ *
+ * Determinism: work is cut into chunks whose boundaries depend only on the row-range length (kernels.ts
+ * `chunkCount`), each chunk's partial result goes to its own slot, and the main thread adds the slots in chunk
+ * order. One thread runs exactly the same chunks and additions, so a model is bit-identical for any thread count.
+ *
+ * Workers are kept (unref'd) between trainings and block on `Atomics.wait` between tasks, so a task costs a
+ * notify and a wait, not a message. Where no worker entry is available (a bundle built without
+ * dist/gbdt-worker.mjs), everything runs on the main thread with the same results.
+ */
+export class Engine {
+  private constructor(
+    readonly arrays: SharedArrays,
+    private readonly workers: Worker[],
+  ) {}
+
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  static async create(threads: number, n: number, codes: Codes, F: number, y: Float64Array, w: Float64Array | undefined): Promise<Engine> {
+    const sab = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(8, bytes));
+    const f64 = (len: number): Float64Array => new Float64Array(sab(len * 8));
+    const sharedCodes = codes instanceof Uint16Array ? new Uint16Array(sab(codes.length * 2)) : new Uint32Array(sab(codes.length * 4));
+    sharedCodes.set(codes);
+    const shared = (src: Float64Array): Float64Array => {
+      const out = f64(src.length);
+      out.set(src);
+      return out;
+    };
+    const arrays: SharedArrays = {
+      codes: sharedCodes,
+      F,
+      rows: new Uint32Array(sab(n * 4)),
+      grad: f64(n),
+      hess: f64(n),
+      margin: f64(n),
+      y: shared(y),
+      w: w ? shared(w) : undefined,
+      partials: f64(MAX_CHUNKS * F * 512),
+      lossPartials: f64(2 * MAX_CHUNKS),
+      ctrl: new Int32Array(sab(CTRL.SIZE * 4)),
+    };
+    const workers = threads > 1 ? await acquireWorkers(threads - 1) : [];
+    // bind every worker to this training's arrays before the first task
+    await Promise.all(
+      workers.map(
+        (wk, i) =>
+          new Promise<void>((resolve, reject) => {
+            const onMsg = (m: { bound?: number }): void => {
+              if (m.bound === i + 1) {
+                wk.off('message', onMsg);
+                resolve();
+              }
+            };
+            wk.on('message', onMsg);
+            wk.once('error', reject);
+            wk.postMessage({ id: i + 1, arrays });
+          }),
+      ),
+    );
+    arrays.ctrl[CTRL.THREADS] = workers.length + 1;
+    return new Engine(arrays, workers);
+  }
+
+  /** Histogram of rows[begin..end) into `out`. */
+  hist(out: Float64Array, begin: number, end: number): void {
+    const a = this.arrays;
+    const chunks = chunkCount(end - begin);
+    if (chunks === 1) {
+      buildHist(out, a.codes, a.F, a.rows, begin, end, a.grad, a.hess);
+      return;
+    }
+    this.run(TASK.HIST, begin, end, chunks, false);
+    const stride = a.F * 512;
+    out.set(a.partials.subarray(0, stride));
+    for (let c = 1; c < chunks; c++) {
+      const p = a.partials.subarray(c * stride, (c + 1) * stride);
+      for (let i = 0; i < stride; i++) out[i] += p[i];
+    }
+  }
+
+  /** Gradients and hessians of every row at `arrays.margin`; with `withLoss`, returns the mean log-loss. */
+  gradients(withLoss: boolean): number {
+    const a = this.arrays;
+    const n = a.margin.length;
+    const chunks = chunkCount(n);
+    if (chunks === 1) {
+      gradientRange(a.margin, a.y, a.w, a.grad, a.hess, 0, n, withLoss ? a.lossPartials : undefined, 0);
+    } else {
+      this.run(TASK.GRAD, 0, n, chunks, withLoss);
+    }
+    if (!withLoss) return NaN;
+    let l = 0;
+    let sw = 0;
+    for (let c = 0; c < chunks; c++) {
+      l += a.lossPartials[2 * c];
+      sw += a.lossPartials[2 * c + 1];
+    }
+    return sw !== 0 ? l / sw : NaN;
+  }
+
+  private run(task: number, begin: number, end: number, chunks: number, withLoss: boolean): void {
+    const a = this.arrays;
+    const ctrl = a.ctrl;
+    ctrl[CTRL.TASK] = task;
+    ctrl[CTRL.BEGIN] = begin;
+    ctrl[CTRL.END] = end;
+    ctrl[CTRL.CHUNKS] = chunks;
+    ctrl[CTRL.WITH_LOSS] = withLoss ? 1 : 0;
+    const k = this.workers.length;
+    if (k > 0) {
+      Atomics.store(ctrl, CTRL.DONE, 0);
+      Atomics.add(ctrl, CTRL.GEN, 1);
+      Atomics.notify(ctrl, CTRL.GEN);
+    }
+    runShare(a, 0);
+    if (k > 0) waitFor(ctrl, k);
+  }
+
+  /** Releases the workers (they go back to the pool for the next training). */
+  close(): void {
+    if (this.workers.length === 0) return;
+    const ctrl = this.arrays.ctrl;
+    ctrl[CTRL.TASK] = TASK.STOP;
+    Atomics.add(ctrl, CTRL.GEN, 1);
+    Atomics.notify(ctrl, CTRL.GEN);
+    busy = false;
+  }
+}
+
+function waitFor(ctrl: Int32Array, k: number): void {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const d = Atomics.load(ctrl, CTRL.DONE);
+    if (d >= k) return;
+    Atomics.wait(ctrl, CTRL.DONE, d, 1000);
+    if (Date.now() > deadline) {
+      throw new HmlError('gbdt-worker', 'a gbdt worker thread stopped answering; run again with threads: 1 and report the problem', { exitCode: 1 });
+    }
+  }
+}
+
+const pool: Worker[] = [];
+let poolBroken = false;
+let busy = false;
+
+/** Up to `k` ready workers, or none when worker threads are unavailable (or already in use by another training). */
+async function acquireWorkers(k: number): Promise<Worker[]> {
+  if (poolBroken || busy) return [];
+  const entry = workerEntry();
+  if (!entry) return [];
+  try {
+    while (pool.length < k) {
+      const w = new Worker(entry);
+      await new Promise<void>((resolve, reject) => {
+        w.once('message', (m: { ready?: boolean }) => (m.ready ? resolve() : reject(new Error('unexpected worker message'))));
+        w.once('error', reject);
+        w.once('exit', (code) => reject(new Error(`gbdt worker exited with code ${code}`)));
+      });
+      w.removeAllListeners('exit');
+      w.removeAllListeners('error');
+      w.on('error', () => (poolBroken = true));
+      w.unref();
+      pool.push(w);
+    }
+  } catch {
+    poolBroken = true;
+    return [];
+  }
+  busy = true;
+  return pool.slice(0, k);
+}
+
+/** dist/gbdt-worker.mjs next to the bundle, or, from sources (tsx), the bootstrap next to this file. */
+function workerEntry(): URL | undefined {
+  for (const rel of ['./gbdt-worker.mjs', './hist-worker-dev.mjs']) {
+    const u = new URL(rel, import.meta.url);
+    if (u.protocol === 'file:' && existsSync(fileURLToPath(u))) return u;
+  }
+  return undefined;
+}
