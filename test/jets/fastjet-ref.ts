@@ -4,7 +4,7 @@
  * events in its text format.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../../core/util/random';
@@ -18,8 +18,11 @@ const BIN = join(ROOT, 'test', '.cache', 'fastjet-ref');
 export function buildFastjetRef(): string | null {
   if (existsSync(BIN) && statSync(BIN).mtimeMs >= statSync(SRC).mtimeMs) return BIN;
   mkdirSync(dirname(BIN), { recursive: true });
+  // test files run in parallel: build under a private name, then rename (atomic) so nobody runs a half binary
+  const tmp = `${BIN}.${process.pid}.tmp`;
   try {
-    execFileSync('g++', ['-O2', '-o', BIN, SRC, '-lfastjet'], { stdio: 'pipe' });
+    execFileSync('g++', ['-O2', '-o', tmp, SRC, '-lfastjet'], { stdio: 'pipe' });
+    renameSync(tmp, BIN);
     return BIN;
   } catch {
     return null;
