@@ -239,7 +239,7 @@ export async function buildDataset(o: BuildDatasetOptions): Promise<BuildDataset
             ['sample', 'i16', pick(sampleIdx, (k) => new Int16Array(k))],
           ];
           for (const [name, type, data] of small) w.dataset(`/${split}/${name}`, type, [], n).append(data);
-          writeSplitAttributes(w, split, rep, rows, labels, weights, o.samples.length, sampleIdx);
+          writeSplitAttributes(w, split, rep, rows, labels, weights, o.samples.map((x) => x.name), sampleIdx);
         }
         contentHash = w.hasher.digest();
         w.attribute('/', 'content_hash', contentHash);
@@ -391,8 +391,8 @@ function writeRootAttributes(w: H5Writer, o: BuildDatasetOptions, rep: Represent
   a('timestamps', `HDF5 object times are pinned to 2024-01-01T00:00:00Z so identical inputs give identical bytes; compare datasets by content_hash (${CONTENT_HASH_VERSION})`);
 }
 
-function writeSplitAttributes(w: H5Writer, split: SplitName, rep: Representation, rows: Uint32Array, labels: Int8Array, weights: Float64Array, nSamples: number, sampleIdx: Int16Array): void {
-  const counts = new Int32Array(2), sums = new Float64Array(2), perSample = new Int32Array(nSamples);
+function writeSplitAttributes(w: H5Writer, split: SplitName, rep: Representation, rows: Uint32Array, labels: Int8Array, weights: Float64Array, sampleNames: readonly string[], sampleIdx: Int16Array): void {
+  const counts = new Int32Array(2), sums = new Float64Array(2), perSample = new Int32Array(sampleNames.length);
   for (let k = 0; k < rows.length; k++) {
     const g = rows[k];
     counts[labels[g]]++;
@@ -410,6 +410,7 @@ function writeSplitAttributes(w: H5Writer, split: SplitName, rep: Representation
   if (rep.kind === 'cloud') w.attribute(main, 'axes', ['event', 'particle', 'feature']);
   w.attribute(`/${split}/labels`, 'meaning', '1 = signal, 0 = background');
   w.attribute(`/${split}/weights`, 'units', 'pb');
-  w.attribute(`/${split}/sample`, 'meaning', 'index into the root attribute sample_names');
+  w.attribute(`/${split}/sample`, 'meaning', 'index into sample_names (this attribute and the root one)');
+  w.attribute(`/${split}/sample`, 'sample_names', sampleNames);
 }
 

@@ -90,6 +90,7 @@ test('set dataset: h5py reads shapes, dtypes, values, attributes, chunking and t
     assert.equal(d.objects[`/${split}/train_weights`].dtype, '<f8');
     assert.equal(d.objects[`/${split}/sample`].dtype, '<i2');
     assert.deepEqual(d.objects[`/${split}/labels`].shape, [n[split]]);
+    assert.deepEqual(d.objects[`/${split}/sample`].attrs.sample_names, ['wjets', 'qcd']);
   }
   assert.deepEqual(n, r.counts);
   assert.equal(n.train + n.validation + n.test, 1900);
