@@ -7,7 +7,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Analysis } from '../analysis/model';
 import type { Dataset } from '../datasets/types';
 import type { SavedModel, TrainedModel, TrainResult, MethodType, TrainContext } from '../methods/types';
@@ -15,6 +15,8 @@ import { RESULTS_FORMAT_VERSION, type MethodResult, type ResultsFile, type Sampl
 import { writeFileAtomic } from '../util/atomic';
 import { HmlError } from '../util/errors';
 import { EventWriter, readEventStore } from './eventstore';
+import { stageFolderName } from './plan';
+import { readStageRecord } from './rundir';
 import type { LoadedAnalysis } from './analysis-plan';
 import type { ExecutorRegistry, StageContext, StageExecutor, StageInput } from './types';
 
@@ -246,6 +248,8 @@ const train: StageExecutor = {
     const t0 = performance.now();
     const r = await trainer(ds, settings, {
       seed: ctx.seed,
+      // checkpoints outlive a killed run, so `hml run` after a kill resumes training where it stopped
+      checkpointDir: join(ctx.scratchDir, 'checkpoints'),
       onProgress: (done, total, unit) => {
         ctx.progress(done, total, unit);
         ctx.killPoint(`${unit}-${done}`);
@@ -342,13 +346,26 @@ const evaluate: StageExecutor = {
         started: new Date().toISOString(),
         finished: new Date().toISOString(),
         host: hostname(),
-        stages: [...ctx.inputs.values()].map((x) => ({ stage: x.stage, key: x.key, seconds: 0, cached: true })),
+        stages: upstreamRecords(ctx),
       },
     };
     writeFileAtomic(join(ctx.outDir, 'results.json'), JSON.stringify(results, null, 1) + '\n');
     return { methods: methods.map((m) => ({ name: m.name, auc: m.metrics.find((x) => x.name === 'auc')?.value ?? null })) };
   },
 };
+
+/** Every upstream stage of this one (transitively) with the seconds it took when it ran, from its stage.json. */
+function upstreamRecords(ctx: StageContext): ResultsFile['provenance']['stages'] {
+  const out = new Map<string, ResultsFile['provenance']['stages'][number]>();
+  const visit = (dir: string): void => {
+    const rec = readStageRecord(dir);
+    if (!rec || out.has(rec.stage)) return;
+    out.set(rec.stage, { stage: rec.stage, key: rec.key, seconds: rec.seconds, cached: false });
+    for (const i of rec.inputs) visit(join(dirname(dir), stageFolderName(i.stage, i.key)));
+  };
+  for (const x of ctx.inputs.values()) visit(x.dir);
+  return [...out.values()].sort((a, b) => (a.stage < b.stage ? -1 : 1));
+}
 
 // --------------------------------------------------------------------------------------------------- export
 

@@ -268,9 +268,11 @@ async function executeStage(
   }
   let lastProgress = 0;
   const seed = deriveSeed(opts.seed, s.key);
+  const scratchDir = join(runDir, `.work-${s.folder}`);
   const ctx: StageContext = {
     stage: s,
     outDir: tmp,
+    scratchDir,
     inputs,
     shared: opts.shared,
     seed,
@@ -330,6 +332,7 @@ async function executeStage(
       commitStageDir(tmp, finalDir);
     }
     killPoint(s.name, 'committed');
+    rmSync(scratchDir, { recursive: true, force: true });
     updateState(runDir, s.name, { key: s.key, state: 'finished', time: finished });
     emit({ v: PROGRESS_PROTOCOL_VERSION, time: finished, type: 'stage-finished', stage: s.name, key: s.key, seconds });
     return { stage: s.name, kind: s.kind, key: s.key, state: 'finished', dir: finalDir, seconds };

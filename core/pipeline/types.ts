@@ -40,6 +40,11 @@ export interface StageContext {
   readonly stage: PlannedStage;
   /** Temporary folder to write outputs into; renamed to the stage folder when `execute` resolves. */
   readonly outDir: string;
+  /**
+   * A folder that survives a killed run (unlike `outDir`), for checkpoints a stage can resume from; the
+   * engine deletes it once the stage is committed. Same key → same folder.
+   */
+  readonly scratchDir: string;
   /** Upstream outputs by stage name. */
   readonly inputs: ReadonlyMap<string, StageInput>;
   /** Whole analysis-level context the executors share (the parsed analysis, its path, options). */
