@@ -926,25 +926,36 @@ function tiledStep(cs: ClusterSequence, ws: Workspace, tl: Tiling, a: number, dm
   }
 }
 
-/** Offers a and b to each other as nearest neighbour (strict "<", FastJet's initial set-up). */
-function pairNN(ws: Workspace, a: number, b: number): void {
-  const d = dist(ws, a, b);
-  if (d < ws.nnd[a]) {
-    ws.nnd[a] = d;
-    ws.nn[a] = b;
+/**
+ * Offers jet a and each jet of the list from `b0` up to (excluding) `stop` to each other as nearest neighbour
+ * (strict "<", in list order: FastJet's initial set-up).
+ */
+function pairList(ws: Workspace, a: number, b0: number, stop: number): void {
+  const eta = ws.eta, phi = ws.phi, nnd = ws.nnd, nn = ws.nn, next = ws.next;
+  const ea = eta[a], pa = phi[a];
+  let best = nnd[a], bestJ = nn[a];
+  for (let b = b0; b !== stop; b = next[b]) {
+    let dp = Math.abs(pa - phi[b]);
+    if (dp > PI) dp = TWO_PI - dp;
+    const de = ea - eta[b];
+    const d = dp * dp + de * de;
+    if (d < best) {
+      best = d;
+      bestJ = b;
+    }
+    if (d < nnd[b]) {
+      nnd[b] = d;
+      nn[b] = a;
+    }
   }
-  if (d < ws.nnd[b]) {
-    ws.nnd[b] = d;
-    ws.nn[b] = a;
-  }
+  nnd[a] = best;
+  nn[a] = bestJ;
 }
 
 /** All pairs inside tile t, each jet against those before it in the tile's list. */
 function tileSelfPairs(ws: Workspace, t: number): void {
   const head = ws.tileHead, next = ws.next;
-  for (let a = head[t]; a >= 0; a = next[a]) {
-    for (let b = head[t]; b !== a; b = next[b]) pairNN(ws, a, b);
-  }
+  for (let a = head[t]; a >= 0; a = next[a]) pairList(ws, a, head[t], a);
 }
 
 /** Initial nearest neighbours over each tile and its right-hand neighbours (FastJet's tiled set-up). */
@@ -955,11 +966,7 @@ function tiledInitialNN(ws: Workspace, nTiles: number): void {
     const base = t * 25;
     for (let q = base + ws.tileRH[t]; q < base + ws.tileNbEnd[t]; q++) {
       const rt = nb[q];
-      for (let a = head[t]; a >= 0; a = next[a]) {
-        for (let b = head[rt]; b >= 0; b = next[b]) {
-          pairNN(ws, a, b);
-        }
-      }
+      for (let a = head[t]; a >= 0; a = next[a]) pairList(ws, a, head[rt], -1);
     }
   }
 }
@@ -1192,9 +1199,7 @@ function runLazy(cs: ClusterSequence, ws: Workspace, k: number): void {
       const rt = nb[q];
       for (let a = head[t]; a >= 0; a = next[a]) {
         const dtt = distanceToTile(etaC, phiC, halfEta, halfPhi, eta[a], phi[a], tile[a], rt);
-        if (dtt <= nnd[a] || dtt <= maxNN[rt]) {
-          for (let b = head[rt]; b >= 0; b = next[b]) pairNN(ws, a, b);
-        }
+        if (dtt <= nnd[a] || dtt <= maxNN[rt]) pairList(ws, a, head[rt], -1);
       }
     }
   }
