@@ -98,15 +98,38 @@ export function eflowInputs(batch: EventBatch, ev: number, ptMin = 0): PseudoJet
   return out;
 }
 
-/** Leading anti-kt jet of radius R with its substructure, for every event of a batch (R = 0.4 jets for ΔR). */
-export function leadingFatJets(batch: EventBatch, R: number, zcut = 0.1): FatJetInfo[] {
+/**
+ * The fat jet (anti-kt, radius R, p_T > 20 GeV) of each event with its substructure: the leading jet, or, with
+ * `matchPdg`, the leading jet within ΔR < 0.6 of the first truth resonance of that |PDG id| (status 22 in the
+ * `parton` collection): in V/H + jet the recoil parton is an equally hard jet, so "leading" would be the recoil
+ * jet half of the time. ΔR(jet0, jet1) is between the two leading R = 0.4 jets.
+ */
+export function leadingFatJets(batch: EventBatch, R: number, zcut = 0.1, matchPdg?: number): FatJetInfo[] {
   const res: FatJetInfo[] = [];
+  const part = batch.collections.get('parton');
   for (let ev = 0; ev < batch.size; ev++) {
     const inp = eflowInputs(batch, ev);
     const cs = cluster(inp.px, inp.py, inp.pz, inp.e, { algorithm: 'antikt', r: R });
     const jets = cs.inclusiveJets(20);
-    if (jets.length === 0) continue;
-    const j = jets[0];
+    let j = jets.length > 0 ? jets[0] : -1;
+    if (matchPdg !== undefined && part) {
+      j = -1;
+      for (let r = part.offsets[ev]; r < part.offsets[ev + 1]; r++) {
+        if (part.fields.status[r] !== 22 || Math.abs(part.fields.pdg_id[r]) !== matchPdg) continue;
+        const pt = Math.hypot(part.px[r], part.py[r]);
+        const y = 0.5 * Math.log((part.e[r] + part.pz[r]) / (part.e[r] - part.pz[r]));
+        let ph = Math.atan2(part.py[r], part.px[r]);
+        if (ph < 0) ph += 2 * Math.PI;
+        for (const k of jets) {
+          if (pt > 0 && (cs.rap[k] - y) ** 2 + dphi(cs.phi[k], ph) ** 2 < 0.36) {
+            j = k;
+            break;
+          }
+        }
+        break;
+      }
+    }
+    if (j < 0) continue;
     const cons = subset(inp, cs.constituents(j));
     const s4 = cluster(inp.px, inp.py, inp.pz, inp.e, { algorithm: 'antikt', r: 0.4 });
     const small = s4.inclusiveJets(20);
@@ -120,9 +143,8 @@ export function leadingFatJets(batch: EventBatch, R: number, zcut = 0.1): FatJet
       tau2: tauN(cons, 2, R),
       tau3: tauN(cons, 3, R),
       nConst: cons.px.length,
-      dr01: NaN,
+      dr01: small.length > 1 ? Math.sqrt(dr2(s4, small[0], small[1])) : NaN,
     });
-    if (small.length > 1) res[res.length - 1].dr01 = Math.sqrt(dr2(s4, small[0], small[1]));
   }
   return res;
 }

@@ -16,10 +16,15 @@ export interface SoftParams {
   p0: number;
   /** |η| range. */
   etaMax: number;
+  /**
+   * Shape k of the Gamma-distributed activity of each interaction (mean 1, relative spread 1/√k): the number of
+   * parton interactions per collision fluctuates, so charged multiplicities are negative-binomial, not Poisson.
+   */
+  shape: number;
 }
 
-export const UE_PARAMS: SoftParams = { rho: 1.3, p0: 1.5, etaMax: 3.5 };
-export const PILEUP_PARAMS: SoftParams = { rho: 0.95, p0: 1.3, etaMax: 3.5 };
+export const UE_PARAMS: SoftParams = { rho: 1.3, p0: 1.5, etaMax: 3.5, shape: 2 };
+export const PILEUP_PARAMS: SoftParams = { rho: 0.95, p0: 1.3, etaMax: 3.5, shape: 2 };
 
 function softPt(p0: number, rng: FastRng): number {
   // Gamma(2) / Gamma(6) from products of uniforms; −log of a product of k uniforms is Gamma(k).
@@ -28,6 +33,13 @@ function softPt(p0: number, rng: FastRng): number {
   for (let k = 0; k < 6; k++) prod *= rng.uniform();
   const g6 = -Math.log(prod + 1e-300);
   return (p0 * g2) / g6;
+}
+
+/** Gamma(k, 1/k) variate (mean 1) for integer k: −ln of a product of k uniforms, over k. */
+function gammaActivity(k: number, rng: FastRng): number {
+  let prod = 1;
+  for (let i = 0; i < k; i++) prod *= rng.uniform();
+  return -Math.log(prod + 1e-300) / k;
 }
 
 function addSoft(out: PList, pdg: number, p: SoftParams, vtx: number, rng: FastRng): void {
@@ -45,7 +57,7 @@ function addSoft(out: PList, pdg: number, p: SoftParams, vtx: number, rng: FastR
  */
 export function addSoftInteraction(out: PList, p: SoftParams, vtx: number, rng: FastRng): void {
   const from = out.n;
-  const nCh = rng.poisson(p.rho * 2 * p.etaMax * 2 * Math.PI);
+  const nCh = rng.poisson(p.rho * 2 * p.etaMax * 2 * Math.PI * gammaActivity(p.shape, rng));
   let nPi = 0, nK = 0, nP = 0;
   for (let c = 0; c < nCh; c++) {
     const u = rng.uniform();
