@@ -1,6 +1,6 @@
 import { Rng } from '../../util/random';
 import { binMatrix, binTraining, MISSING_BIN } from './binning';
-import type { Codes } from './kernels';
+import type { Codes, SharedTree } from './kernels';
 import type { GbdtTree } from './model';
 import { Engine } from './threads';
 import type { GbdtSettings } from './settings';
@@ -111,7 +111,9 @@ export async function boost(train: BoostInput, valid: BoostInput | undefined, s:
   const labelArr = Float64Array.from(labels as ArrayLike<number>);
   const weightArr = tw ? Float64Array.from(tw) : undefined;
   // Small trainings stay on one thread: waking workers costs more than it saves (the result is the same).
-  const engine = await Engine.create(n >= 32768 ? threads : 1, n, codes, F, labelArr, weightArr);
+  const leafCap = s.growth === 'lossguide' && s.maxLeaves > 0 ? s.maxLeaves : 2 ** Math.min(s.maxDepth, 22);
+  const maxNodes = Math.min(2 * leafCap, 2 * n + 1);
+  const engine = await Engine.create(n >= 32768 ? threads : 1, n, codes, cols, F, labelArr, weightArr, maxNodes);
   try {
     return await boostRounds();
   } finally {
@@ -133,8 +135,9 @@ export async function boost(train: BoostInput, valid: BoostInput | undefined, s:
     const aucEvery = s.aucEvery > 0 ? s.aucEvery : Math.max(1, Math.round(s.trees / 20));
 
     for (let round = 0; round < s.trees; round++) {
-      // The loss after the previous round comes out of this pass when that round reports one.
-      const lossPrev = engine.gradients(round > 0 && curves[round - 1].loss === -1);
+      // One parallel pass: add the previous tree to the margins, reset the row list, gradients; the loss after
+      // the previous round comes out of it when that round reports one.
+      const lossPrev = engine.gradients({ applyTree: round > 0, initRows: s.subsample === 1, withLoss: round > 0 && curves[round - 1].loss === -1 });
       if (round > 0 && curves[round - 1].loss === -1) {
         curves[round - 1].loss = lossPrev;
         hooks.loss?.(round, lossPrev);
@@ -146,8 +149,7 @@ export async function boost(train: BoostInput, valid: BoostInput | undefined, s:
         for (let i = 0; i < n; i++) if (rng.uniform() < s.subsample) rows[m++] = i;
         if (m === 0) rows[m++] = rng.int(n);
       } else {
-        for (let i = 0; i < n; i++) rows[i] = i;
-        m = n;
+        m = n; // rows were reset to 0..n−1 by the gradient pass
       }
       let active: number[] = [];
       for (let f = 0; f < F; f++) active.push(f);
@@ -157,21 +159,8 @@ export async function boost(train: BoostInput, valid: BoostInput | undefined, s:
       }
 
       const tree = growTree(s, engine, cols, n, F, nBins, active, rows, m, scratch, takeHist, pool);
-      // Margin update: the rows of every leaf segment are known after partitioning; rows left out by subsampling
-      // are routed through the tree.
-      const value = tree.value;
-      if (s.subsample < 1) {
-        addTreeBinned(tree, codes, n, F, margin);
-      } else {
-        for (const [leaf, begin, end] of tree.segments) {
-          const v = value[leaf];
-          for (let k = begin; k < end; k++) margin[rows[k]] += v;
-        }
-        for (const [node, begin, end] of tree.lastSplits) {
-          const f = tree.feature[node];
-          routeLastSplit(rows, begin, end, cols.subarray(f * n, (f + 1) * n), tree.code[node] - f * 256, tree.defaultLeft[node] === 1, value[tree.left[node]], value[tree.right[node]], margin);
-        }
-      }
+      // The training margins get this tree in the next gradient pass (in parallel, routed on the bins).
+      shareTree(tree, engine.arrays.tree);
       let valLoss: number | null = null;
       if (valid && vCodes && vMargin) {
         addTreeBinned(tree, vCodes, valid.n, F, vMargin);
@@ -188,6 +177,7 @@ export async function boost(train: BoostInput, valid: BoostInput | undefined, s:
       const last = round === s.trees - 1 || stop;
       const evalRound = (round + 1) % aucEvery === 0 || last;
       // −1: "filled in by the next gradient pass"; the last round computes its own
+      if (last) engine.gradients({ applyTree: true, initRows: false, withLoss: false, gradients: false });
       const loss = last ? logLoss(margin, labelArr, weightArr) : evalRound ? -1 : NaN;
       if (last) hooks.loss?.(round + 1, loss);
       const valAuc = evalRound && hooks.auc && valid && vMargin ? hooks.auc(vMargin, valid.labels, valid.weights) : null;
@@ -216,7 +206,7 @@ function logLoss(margin: Float64Array, y: ArrayLike<number>, w: ArrayLike<number
   return sw !== 0 ? loss / sw : NaN;
 }
 
-/** A tree while it grows: split thresholds are codes (f · 256 + bin), leaves remember their row segments. */
+/** A tree while it grows: split thresholds are codes (f · 256 + bin). */
 interface GrowingTree {
   feature: number[];
   code: number[];
@@ -226,9 +216,6 @@ interface GrowingTree {
   value: number[];
   gain: number[];
   cover: number[];
-  segments: [number, number, number][];
-  /** Splits whose two children are leaves, left unpartitioned: [node, begin, end] of the parent's rows. */
-  lastSplits: [number, number, number][];
 }
 
 function growTree(
@@ -245,7 +232,7 @@ function growTree(
   takeHist: () => Float64Array,
   pool: Float64Array[],
 ): GrowingTree {
-  const t: GrowingTree = { feature: [], code: [], defaultLeft: [], left: [], right: [], value: [], gain: [], cover: [], segments: [], lastSplits: [] };
+  const t: GrowingTree = { feature: [], code: [], defaultLeft: [], left: [], right: [], value: [], gain: [], cover: [] };
   const addNode = (H: number): number => {
     t.feature.push(-1);
     t.code.push(0);
@@ -263,7 +250,6 @@ function growTree(
   const maxLeaves = s.growth === 'lossguide' && s.maxLeaves > 0 ? s.maxLeaves : Infinity;
   const makeLeaf = (c: Candidate): void => {
     t.value[c.node] = (-c.G / (c.H + lambda)) * eta;
-    t.segments.push([c.node, c.begin, c.end]);
     if (c.hist) pool.push(c.hist);
     c.hist = null;
   };
@@ -309,10 +295,10 @@ function growTree(
     const needL = canSplit(l.depth, l.H) && leaves < maxLeaves;
     const needR = canSplit(r.depth, r.H) && leaves < maxLeaves;
     if (!needL && !needR) {
-      // Both children are final leaves: skip partitioning; the margin update routes the parent's rows instead.
+      // Both children are final leaves: no partitioning, since margins are updated by routing every row through
+      // the finished tree.
       t.value[l.node] = (-l.G / (l.H + lambda)) * eta;
       t.value[r.node] = (-r.G / (r.H + lambda)) * eta;
-      t.lastSplits.push([c.node, c.begin, c.end]);
       if (c.hist) pool.push(c.hist);
       c.hist = null;
       continue;
@@ -402,22 +388,10 @@ function findSplit(c: Candidate, hist: Float64Array, active: number[], nBins: nu
 }
 
 const goLeft = new Uint8Array(256);
-const sideValue = new Float64Array(2);
 
 function setDirections(bin: number, defaultLeft: boolean): void {
   for (let b = 0; b < 256; b++) goLeft[b] = b <= bin ? 1 : 0;
   goLeft[MISSING_BIN] = defaultLeft ? 1 : 0;
-}
-
-/** Margin update for a split into two leaves that was not partitioned: each row gets its side's leaf value. */
-function routeLastSplit(rows: Uint32Array, begin: number, end: number, col: Uint8Array, bin: number, defaultLeft: boolean, vLeft: number, vRight: number, margin: Float64Array): void {
-  setDirections(bin, defaultLeft);
-  sideValue[0] = vRight;
-  sideValue[1] = vLeft;
-  for (let k = begin; k < end; k++) {
-    const row = rows[k];
-    margin[row] += sideValue[goLeft[col[row]]];
-  }
 }
 
 /** Stable in-place partition of a node's rows; branch-free (a split's direction per bin is a table lookup). */
@@ -449,6 +423,18 @@ function addTreeBinned(t: GrowingTree, codes: Codes, n: number, F: number, margi
       f = feature[k];
     }
     margin[i] += value[k];
+  }
+}
+
+function shareTree(t: GrowingTree, out: SharedTree): void {
+  for (let k = 0; k < t.feature.length; k++) {
+    const f = t.feature[k];
+    out.feature[k] = f;
+    out.bin[k] = f >= 0 ? t.code[k] - f * 256 : 0;
+    out.defaultLeft[k] = t.defaultLeft[k];
+    out.left[k] = t.left[k];
+    out.right[k] = t.right[k];
+    out.value[k] = t.value[k];
   }
 }
 

@@ -35,30 +35,41 @@ export function buildHist(hist: Float64Array, codes: Codes, F: number, rows: Uin
 }
 
 /**
- * g = (p − y)·w, h = max(p(1 − p), 1e-16)·w for rows [a, b) at the current margins (p = sigmoid(margin)). With
- * `loss`, writes the weighted log-loss sum and the weight sum of the range to loss[0], loss[1] (one extra
- * logarithm per row, so only on the rounds that report it).
+ * For rows [a, b): first (with `tree`) add the latest tree's leaf value to the margin, then (with `init`)
+ * reset rows[i] = i, then g = (p − y)·w, h = max(p(1 − p), 1e-16)·w with p = sigmoid(margin) (unless `gradients`
+ * is false). With `loss`, writes the weighted log-loss sum and the weight sum of the range to loss[lossAt],
+ * loss[lossAt + 1] (one extra logarithm per row, so only on the rounds that report it).
  */
-export function gradientRange(margin: Float64Array, y: Float64Array, w: Float64Array | undefined, grad: Float64Array, hess: Float64Array, a: number, b: number, loss: Float64Array | undefined, lossAt = 0): void {
+export function gradientRange(
+  a: SharedArrays,
+  begin: number,
+  end: number,
+  options: { tree: boolean; init: boolean; gradients: boolean; loss: boolean; lossAt: number },
+): void {
+  const { margin, y, w, grad, hess, rows, cols, tree } = a;
+  const n = margin.length;
+  if (options.tree) for (let i = begin; i < end; i++) margin[i] += treeValue(tree, cols, n, i);
+  if (options.init) for (let i = begin; i < end; i++) rows[i] = i;
+  if (!options.gradients) return;
   let l = 0;
   let sw = 0;
-  for (let i = a; i < b; i++) {
+  for (let i = begin; i < end; i++) {
     const p = 1 / (1 + Math.exp(-margin[i]));
     const wi = w ? w[i] : 1;
     const yi = y[i];
     grad[i] = (p - yi) * wi;
     const h = p * (1 - p);
     hess[i] = (h > 1e-16 ? h : 1e-16) * wi;
-    if (loss) {
+    if (options.loss) {
       // −log p for signal, −log(1 − p) for background, clamped so that a saturated p gives a large finite loss
       const q = yi === 1 ? p : 1 - p;
       l -= Math.log(q > 1e-300 ? q : 1e-300) * wi;
       sw += wi;
     }
   }
-  if (loss) {
-    loss[lossAt] = l;
-    loss[lossAt + 1] = sw;
+  if (options.loss) {
+    a.lossPartials[options.lossAt] = l;
+    a.lossPartials[options.lossAt + 1] = sw;
   }
 }
 
@@ -78,12 +89,41 @@ export function chunkStart(begin: number, length: number, chunks: number, i: num
 }
 
 /** Slots of the shared control block (Int32Array) between the main thread and the workers. */
-export const CTRL = { GEN: 0, DONE: 1, TASK: 2, BEGIN: 3, END: 4, CHUNKS: 5, THREADS: 6, WITH_LOSS: 7, SIZE: 8 } as const;
-export const TASK = { STOP: 0, HIST: 1, GRAD: 2 } as const;
+export const CTRL = { GEN: 0, DONE: 1, TASK: 2, BEGIN: 3, END: 4, CHUNKS: 5, THREADS: 6, WITH_LOSS: 7, APPLY_TREE: 8, INIT_ROWS: 9, SIZE: 10 } as const;
+export const TASK = { STOP: 0, HIST: 1, GRAD: 2, APPLY: 3 } as const;
+
+/**
+ * The latest tree in flat form for `applyTree`: per node feature (−1 at leaves), split bin, NaN direction,
+ * children, and leaf value; `nodes` = node count in slot 0 of `meta`.
+ */
+export interface SharedTree {
+  feature: Int32Array;
+  bin: Int32Array;
+  defaultLeft: Int32Array;
+  left: Int32Array;
+  right: Int32Array;
+  value: Float64Array;
+}
+
+/** Leaf value of row i (column-major bins `cols`, n rows). */
+export function treeValue(t: SharedTree, cols: Uint8Array, n: number, i: number): number {
+  const { feature, bin, defaultLeft, left, right } = t;
+  let k = 0;
+  let f = feature[0];
+  while (f >= 0) {
+    const b = cols[f * n + i];
+    k = (b === 255 ? defaultLeft[k] === 1 : b <= bin[k]) ? left[k] : right[k];
+    f = feature[k];
+  }
+  return t.value[k];
+}
 
 /** What a worker binds to for one training (all SharedArrayBuffer-backed). */
 export interface SharedArrays {
   codes: Codes;
+  /** Column-major bins (F, n) for routing rows through a tree. */
+  cols: Uint8Array;
+  tree: SharedTree;
   F: number;
   rows: Uint32Array;
   grad: Float64Array;
@@ -112,6 +152,8 @@ export function runShare(a: SharedArrays, id: number): void {
     const cb = chunkStart(begin, L, chunks, c);
     const ce = chunkStart(begin, L, chunks, c + 1);
     if (task === TASK.HIST) buildHist(a.partials.subarray(c * stride, (c + 1) * stride), a.codes, a.F, a.rows, cb, ce, a.grad, a.hess);
-    else if (task === TASK.GRAD) gradientRange(a.margin, a.y, a.w, a.grad, a.hess, cb, ce, ctrl[CTRL.WITH_LOSS] ? a.lossPartials : undefined, 2 * c);
+    else {
+      gradientRange(a, cb, ce, { tree: ctrl[CTRL.APPLY_TREE] === 1, init: ctrl[CTRL.INIT_ROWS] === 1, gradients: task === TASK.GRAD, loss: ctrl[CTRL.WITH_LOSS] === 1, lossAt: 2 * c });
+    }
   }
 }

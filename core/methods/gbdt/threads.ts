@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HmlError } from '../../util/errors';
-import { buildHist, chunkCount, CTRL, gradientRange, MAX_CHUNKS, runShare, TASK, type Codes, type SharedArrays } from './kernels';
+import { buildHist, chunkCount, CTRL, gradientRange, MAX_CHUNKS, runShare, TASK, type Codes, type SharedArrays, type SharedTree } from './kernels';
 
 /**
  * Runs the engine's two hot loops (histograms, gradients) on the main thread plus optional worker threads.
@@ -25,7 +25,7 @@ export class Engine {
     return this.workers.length + 1;
   }
 
-  static async create(threads: number, n: number, codes: Codes, F: number, y: Float64Array, w: Float64Array | undefined): Promise<Engine> {
+  static async create(threads: number, n: number, codes: Codes, cols: Uint8Array, F: number, y: Float64Array, w: Float64Array | undefined, maxNodes: number): Promise<Engine> {
     const sab = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(8, bytes));
     const f64 = (len: number): Float64Array => new Float64Array(sab(len * 8));
     const sharedCodes = codes instanceof Uint16Array ? new Uint16Array(sab(codes.length * 2)) : new Uint32Array(sab(codes.length * 4));
@@ -35,8 +35,14 @@ export class Engine {
       out.set(src);
       return out;
     };
+    const sharedCols = new Uint8Array(sab(cols.length));
+    sharedCols.set(cols);
+    const i32 = (len: number): Int32Array => new Int32Array(sab(len * 4));
+    const tree: SharedTree = { feature: i32(maxNodes), bin: i32(maxNodes), defaultLeft: i32(maxNodes), left: i32(maxNodes), right: i32(maxNodes), value: f64(maxNodes) };
     const arrays: SharedArrays = {
       codes: sharedCodes,
+      cols: sharedCols,
+      tree,
       F,
       rows: new Uint32Array(sab(n * 4)),
       grad: f64(n),
@@ -87,15 +93,23 @@ export class Engine {
     }
   }
 
-  /** Gradients and hessians of every row at `arrays.margin`; with `withLoss`, returns the mean log-loss. */
-  gradients(withLoss: boolean): number {
+  /**
+   * One parallel pass over all rows: add the tree in `arrays.tree` to the margins (`applyTree`), reset
+   * rows[i] = i (`initRows`), then gradients and hessians (unless `gradients` is false); with `withLoss`, returns
+   * the mean log-loss at the margins.
+   */
+  gradients(options: { applyTree: boolean; initRows: boolean; withLoss: boolean; gradients?: boolean }): number {
     const a = this.arrays;
     const n = a.margin.length;
     const chunks = chunkCount(n);
+    const grads = options.gradients ?? true;
+    const withLoss = options.withLoss && grads;
+    a.ctrl[CTRL.APPLY_TREE] = options.applyTree ? 1 : 0;
+    a.ctrl[CTRL.INIT_ROWS] = options.initRows ? 1 : 0;
     if (chunks === 1) {
-      gradientRange(a.margin, a.y, a.w, a.grad, a.hess, 0, n, withLoss ? a.lossPartials : undefined, 0);
+      gradientRange(a, 0, n, { tree: options.applyTree, init: options.initRows, gradients: grads, loss: withLoss, lossAt: 0 });
     } else {
-      this.run(TASK.GRAD, 0, n, chunks, withLoss);
+      this.run(grads ? TASK.GRAD : TASK.APPLY, 0, n, chunks, withLoss);
     }
     if (!withLoss) return NaN;
     let l = 0;
