@@ -39,6 +39,7 @@ export interface HmlDiagnostic {
 /** Codes and what they mean (for docs and tests). Expression codes (`expr-*`) come from core/expressions. */
 export const DIAGNOSTIC_CODES: Record<string, string> = {
   'yaml-syntax': 'The text is not valid YAML.',
+  'internal-error': 'A bug in the checker (reported instead of crashing the editor).',
   'yaml-warning': 'YAML that parses but is probably not what was meant.',
   'duplicate-key': 'The same key twice in one mapping (the later one would silently win).',
   'file-too-large': 'The file is too large to be an analysis file.',

@@ -49,7 +49,18 @@ export interface ParsedAnalysis {
 
 /** Parses and validates an analysis file. Never throws; any text gives diagnostics. */
 export function parseAnalysisText(text: string, uri = 'untitled.hml.yaml'): ParsedAnalysis {
-  const r = validateText(text);
+  let r: ValidationResult;
+  try {
+    r = validateText(text);
+  } catch (err) {
+    // A bug must not take the editor's checking down with it: report it where the user sees it.
+    const lines = new LineIndex(text);
+    const message = `Internal error while checking this file (${err instanceof Error ? err.message : String(err)}). Please report it with the file attached.`;
+    return {
+      diagnostics: [{ range: lines.range(0, 0), severity: 1, code: 'internal-error', source: 'hml', message }],
+      document: { uri, text, lines, yaml: undefined, nodes: new Map(), expressions: [], partial: undefined },
+    };
+  }
   return {
     analysis: r.analysis,
     diagnostics: r.diagnostics,

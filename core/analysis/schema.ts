@@ -252,7 +252,7 @@ const imageDataset = obj(
 );
 
 /** Per-particle features a cloud may use: any observable accepting constituents (the catalog), e.g. these. */
-export const COMMON_CLOUD_FEATURES = ['delta_eta', 'delta_phi', 'log_pt', 'log_e', 'log_pt_rel', 'log_e_rel', 'delta_r', 'pt', 'eta', 'phi', 'e', 'charge', 'pdg_id'];
+export const COMMON_CLOUD_FEATURES = ['delta_eta', 'delta_phi', 'log_pt', 'log_e', 'log_pt_rel', 'log_e_rel', 'delta_r', 'pt', 'eta', 'phi', 'e', 'charge', 'pdg_id', 'pt_fraction', 'e_fraction', 'pdg_class', 'is_charged_hadron', 'is_neutral_hadron', 'is_photon', 'is_electron', 'is_muon'];
 
 const cloudDataset = obj(
   'Point clouds: for each event, a list of particles (e.g. a jet\'s constituents) with a few features each, padded to `max_particles` with a mask. For particle-flow networks (`pfn`).',

@@ -20,11 +20,13 @@ import {
   type ObservableNode,
   type TextRange,
   OBJECT_KINDS,
+  CLOUD_ONLY_FEATURES,
+  lookupCloudFeature,
 } from '../expressions/index';
 import type { ArrayNode, MapNode, NumberNode, ObjectNode, SchemaNode, StringFormat, StringNode, TaggedNode, UnionNode } from './dsl';
 import type { Fix, HmlDiagnostic, Severity } from './diagnostics';
 import type { Analysis } from './model';
-import { ANALYSIS_SCHEMA, METHOD_DATASET_TYPE, METRIC_DOCS } from './schema';
+import { ANALYSIS_SCHEMA, COMMON_CLOUD_FEATURES, METHOD_DATASET_TYPE, METRIC_DOCS } from './schema';
 import { LineIndex } from './text';
 
 export type Path = (string | number)[];
@@ -865,15 +867,22 @@ class Semantics {
       if (!Array.isArray(d.features)) continue;
       d.features.forEach((f, i) => {
         const p: Path = ['datasets', name, 'features', i];
+        const isChild = kind === 'constituents' || kind === 'subjets';
+        // Cloud-only features (classes, fractions) and the stored fields clouds fill with 0 when a source lacks them.
+        const only = lookupCloudFeature(String(f));
+        if (only) {
+          if (only.relative && !isChild) this.push(p, 1, 'cloud-feature', `'${only.name}' is relative to a parent jet: it needs a jet's constituents, e.g. \`object: fatjet0.constituents\`.`);
+          return;
+        }
+        if (/^(pdg_id|pid|pdgid|charge|q)$/i.test(String(f))) return;
         const spec = lookupObservable(String(f));
         if (!spec) {
-          const guess = closest(String(f), OBJECT_KINDS.length ? ['delta_eta', 'delta_phi', 'delta_r', 'log_pt', 'log_e', 'log_pt_rel', 'log_e_rel', 'pt', 'eta', 'phi', 'e', 'mass', 'charge', 'pdg_id'] : []);
+          const guess = closest(String(f), OBJECT_KINDS.length ? [...COMMON_CLOUD_FEATURES, 'mass', ...CLOUD_ONLY_FEATURES.map((c) => c.name)] : []);
           const [st, en] = this.at(p);
           this.sink.push({ start: st, end: en, severity: 1, code: 'cloud-feature', message: `Unknown particle feature '${String(f)}'.${guess ? ` Did you mean '${guess}'?` : ''}`, fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ start: st, end: en, newText: guess }], isPreferred: true }] : undefined, path: p });
           return;
         }
         const relative = spec.arity === 'pair' && spec.relativeToParent;
-        const isChild = kind === 'constituents' || kind === 'subjets';
         if ((spec.arity !== 'each' && !relative) || (relative && !isChild) || (kind && !observableAccepts(spec, kind))) {
           this.push(p, 1, 'cloud-feature', `'${spec.name}' is not a per-particle feature of ${kind ?? 'these'} objects${relative && !isChild ? ' (relative features need a jet\'s constituents, e.g. `object: fatjet0.constituents`)' : ''}.`);
         }

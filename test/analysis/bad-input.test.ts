@@ -23,6 +23,7 @@ function robust(text: string, label: string, maxMs = 5000): ParsedAnalysis {
     assert.ok(s <= e && e <= text.length, `${label}: bad range ${JSON.stringify(d)}`);
     assert.ok(typeof d.code === 'string' && d.code.length > 0 && d.message.length > 0, label);
     assert.ok([1, 2, 3, 4].includes(d.severity), label);
+    assert.notEqual(d.code, 'internal-error', `${label}: ${d.message}`);
   }
   return r;
 }
