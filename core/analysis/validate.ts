@@ -270,7 +270,12 @@ class Validator {
       const code = s.code === 'bad-version' ? 'bad-version' : s.integer && !Number.isInteger(v) && problems.length === 1 ? 'wrong-type' : 'out-of-range';
       const fixes: Pending['fixes'] = [];
       if (s.integer && Number.isFinite(v) && !Number.isInteger(v)) fixes.push({ title: `Change to ${Math.round(v)}`, edits: [{ start: b[0], end: b[1], newText: String(Math.round(v)) }] });
-      sink.push({ start: b[0], end: b[1], severity: 1, code, message: `'${path.join('.')}' is ${n.source ?? v}${s.unit ? ` ${s.unit}` : ''} but ${problems.join(' and ')}${s.unit ? ` (${s.unit})` : ''}.`, fixes: fixes.length ? fixes : undefined, path });
+      const message =
+        code === 'bad-version'
+          ? `Format version ${n.source ?? v} is not one this engine reads (it reads \`hml: 1\`). Write \`hml: 1\`, or update HEP ML Lab if the file comes from a newer version.`
+          : `'${path.join('.')}' is ${n.source ?? v}${s.unit ? ` ${s.unit}` : ''} but ${problems.join(' and ')}${s.unit ? ` (${s.unit})` : ''}.`;
+      if (code === 'bad-version') fixes.push({ title: 'Change to 1', edits: [{ start: b[0], end: b[1], newText: '1' }] });
+      sink.push({ start: b[0], end: b[1], severity: 1, code, message, fixes: fixes.length ? fixes : undefined, path });
       return SKIP;
     }
     return v;
@@ -424,6 +429,8 @@ class Validator {
           severity: 1,
           code: 'missing-key',
           message: `'${path.join('.') || 'the analysis'}' needs '${k}': ${f.node.description.split('. ')[0].replace(/\.$/, '')}.`,
+          // The format version has one right value: offer to insert it.
+          fixes: path.length === 0 && k === 'hml' ? [{ title: "Insert 'hml: 1'", edits: [{ start: 0, end: 0, newText: 'hml: 1\n' }], isPreferred: true }] : undefined,
           path: [...path, k],
         });
       } else if (f.default !== undefined) {

@@ -222,6 +222,36 @@ for (const o of OBSERVABLES) {
   for (const a of o.aliases) OBS_BY_NAME.set(a, o);
 }
 
+/**
+ * Per-particle features that only clouds have (core/representations/cloud computes them): particle classes and
+ * fractions of the parent jet. Not observables of the expression language. `relative` ones need a jet's
+ * constituents (`object: fatjet0.constituents`), not a bare collection.
+ */
+export interface CloudFeatureSpec {
+  name: string;
+  title: string;
+  unit: string;
+  relative: boolean;
+  doc: string;
+}
+
+export const CLOUD_ONLY_FEATURES: readonly CloudFeatureSpec[] = [
+  { name: 'pt_fraction', title: 'pT fraction of the jet', unit: '1', relative: true, doc: '$p_T / p_T^{\\mathrm{jet}}$ of the constituent.' },
+  { name: 'e_fraction', title: 'energy fraction of the jet', unit: '1', relative: true, doc: '$E / E^{\\mathrm{jet}}$ of the constituent.' },
+  { name: 'pdg_class', title: 'particle class', unit: '1', relative: false, doc: 'Particle class: 0 unknown, 1 charged hadron, 2 neutral hadron, 3 photon, 4 electron, 5 muon (from the PDG id, else from the charge).' },
+  { name: 'is_charged_hadron', title: 'one-hot: charged hadron', unit: '1', relative: false, doc: '1 for a charged hadron, else 0.' },
+  { name: 'is_neutral_hadron', title: 'one-hot: neutral hadron', unit: '1', relative: false, doc: '1 for a neutral hadron, else 0.' },
+  { name: 'is_photon', title: 'one-hot: photon', unit: '1', relative: false, doc: '1 for a photon, else 0.' },
+  { name: 'is_electron', title: 'one-hot: electron', unit: '1', relative: false, doc: '1 for an electron or positron, else 0.' },
+  { name: 'is_muon', title: 'one-hot: muon', unit: '1', relative: false, doc: '1 for a muon, else 0.' },
+];
+
+/** A cloud-only feature by name (case-insensitive). */
+export function lookupCloudFeature(name: string): CloudFeatureSpec | undefined {
+  const l = name.toLowerCase();
+  return CLOUD_ONLY_FEATURES.find((f) => f.name === l);
+}
+
 /** Resolves an observable name or alias, case-insensitively. */
 export function lookupObservable(name: string): ObservableSpec | undefined {
   return OBS_BY_NAME.get(name.toLowerCase());
