@@ -343,7 +343,13 @@ async function executeStage(
       emit({ v: PROGRESS_PROTOCOL_VERSION, time: now(), type: 'log', stage: s.name, level: 'warning', message: `${s.name} cancelled` });
       return { stage: s.name, kind: s.kind, key: s.key, state: 'cancelled', dir: finalDir, seconds };
     }
-    const he = err instanceof HmlError ? err : undefined;
+    const errno = (err as NodeJS.ErrnoException)?.code;
+    const he =
+      err instanceof HmlError
+        ? err
+        : errno === 'ENOSPC'
+          ? new HmlError('disk-full', `no space left on the device while running ${s.name}; free some space and run again (earlier stages are intact)`, { exitCode: 1 })
+          : undefined;
     const code = he?.code ?? 'stage-error';
     const message = he?.message ?? (err instanceof Error ? err.message : String(err));
     const log = he?.detail ?? (err instanceof Error && !he ? (err.stack ?? '').split('\n').slice(0, 8).join('\n') : undefined);

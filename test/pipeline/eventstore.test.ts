@@ -67,3 +67,13 @@ test('event store: columnar chunks round-trip exactly, stream batch by batch, an
     for await (const _ of readEventStore(join(dir, 'part.hmlev'))) void _;
   }, /not completely written/);
 });
+
+test('event store: a full disk (HML_TEST_ENOSPC) surfaces as ENOSPC from the writer', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hml-ev-'));
+  process.env.HML_TEST_ENOSPC = 'full.hmlev';
+  try {
+    assert.throws(() => new EventWriter(join(dir, 'full.hmlev')), (e: NodeJS.ErrnoException) => e.code === 'ENOSPC');
+  } finally {
+    delete process.env.HML_TEST_ENOSPC;
+  }
+});
