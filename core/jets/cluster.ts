@@ -480,6 +480,9 @@ class Workspace {
   layoutRows = -1;
   layoutPhi = -1;
   layoutK = -1;
+  /** Running result of scanList: best distance and neighbour. */
+  scanBest = 0;
+  scanJ = -1;
   counts = new Float64Array(40);
 
   constructor() {
@@ -659,23 +662,12 @@ function runN2Plain(cs: ClusterSequence, ws: Workspace): void {
   let n = cs.n;
   const R2 = cs.r * cs.r, invR2 = 1 / R2;
   const eta = ws.eta, phi = ws.phi, kt2 = ws.kt2, nnd = ws.nnd, nn = ws.nn, jet = ws.jet, diJ = ws.diJ;
-  for (let i = 0; i < n; i++) setJetInfo(cs, ws, i, i, R2);
-  for (let a = 1; a < n; a++) {
-    let best = R2, bestJ = -1;
-    for (let b = 0; b < a; b++) {
-      const d = dist(ws, a, b);
-      if (d < best) {
-        best = d;
-        bestJ = b;
-      }
-      if (d < nnd[b]) {
-        nnd[b] = d;
-        nn[b] = a;
-      }
-    }
-    nn[a] = bestJ;
-    nnd[a] = best;
+  for (let i = 0; i < n; i++) {
+    setJetInfo(cs, ws, i, i, R2);
+    ws.next[i] = i + 1; // the brief jets as one list, for pairList
   }
+  // each jet against all before it, both directions (FastJet's _bj_set_NN_crosscheck)
+  for (let a = 1; a < n; a++) pairList(ws, a, 0, a);
   for (let i = 0; i < n; i++) diJ[i] = bjDiJ(ws, i);
   let tail = n;
   while (tail !== 0) {
@@ -976,24 +968,32 @@ function tiledInitialNN(ws: Workspace, nTiles: number): void {
  * tiles in neighbour-list order and jets in list order as FastJet).
  */
 function nearestOverTiles(ws: Workspace, I: number, t: number, r2: number): void {
-  const eta = ws.eta, phi = ws.phi, head = ws.tileHead, next = ws.next, nb = ws.tileNb;
+  const eta = ws.eta, phi = ws.phi, head = ws.tileHead, nb = ws.tileNb;
   const eI = eta[I], pI = phi[I];
-  let best = r2, bestJ = -1;
+  ws.scanBest = r2;
+  ws.scanJ = -1;
   const base = t * 25, end = base + ws.tileNbEnd[t];
-  for (let q = base; q < end; q++) {
-    for (let J = head[nb[q]]; J >= 0; J = next[J]) {
-      let dp = Math.abs(pI - phi[J]);
-      if (dp > PI) dp = TWO_PI - dp;
-      const de = eI - eta[J];
-      const d = dp * dp + de * de;
-      if (d < best && J !== I) {
-        best = d;
-        bestJ = J;
-      }
+  for (let q = base; q < end; q++) scanList(ws, I, eI, pI, head[nb[q]]);
+  ws.nnd[I] = ws.scanBest;
+  ws.nn[I] = ws.scanJ;
+}
+
+/** Scans the tile list from J0 for a closer neighbour of I (best so far in ws.scanBest / ws.scanJ). */
+function scanList(ws: Workspace, I: number, eI: number, pI: number, J0: number): void {
+  const eta = ws.eta, phi = ws.phi, next = ws.next;
+  let best = ws.scanBest, bestJ = ws.scanJ;
+  for (let J = J0; J >= 0; J = next[J]) {
+    let dp = Math.abs(pI - phi[J]);
+    if (dp > PI) dp = TWO_PI - dp;
+    const de = eI - eta[J];
+    const d = dp * dp + de * de;
+    if (d < best && J !== I) {
+      best = d;
+      bestJ = J;
     }
   }
-  ws.nnd[I] = best;
-  ws.nn[I] = bestJ;
+  ws.scanBest = best;
+  ws.scanJ = bestJ;
 }
 
 function addUntaggedNeighbours(ws: Workspace, t: number, n: number): number {
@@ -1008,6 +1008,14 @@ function addUntaggedNeighbours(ws: Workspace, t: number, n: number): number {
   return n;
 }
 
+/** Builds the tiles and registers every input particle in them (brief jet i = particle i). */
+function tiledSetup(cs: ClusterSequence, ws: Workspace, k: number, lazy: boolean): Tiling {
+  const tl = makeTiles(cs, ws, k, lazy);
+  const R2 = cs.r * cs.r;
+  for (let i = 0; i < cs.n; i++) tjSetJetInfo(cs, ws, tl, i, i, R2);
+  return tl;
+}
+
 /**
  * N2Tiled (heap = false: linear scan of a compact diJ table) and N2MinHeapTiled (heap = true). Brief-jet slots
  * are never compacted; the merged jet reuses the lower of the two slots.
@@ -1015,8 +1023,7 @@ function addUntaggedNeighbours(ws: Workspace, t: number, n: number): number {
 function runTiled(cs: ClusterSequence, ws: Workspace, heap: boolean): void {
   let n = cs.n;
   const R2 = cs.r * cs.r, invR2 = 1 / R2;
-  const tl = makeTiles(cs, ws, 1, false);
-  for (let i = 0; i < n; i++) tjSetJetInfo(cs, ws, tl, i, i, R2);
+  const tl = tiledSetup(cs, ws, 1, false);
   tiledInitialNN(ws, tl.nTiles);
   const nnd = ws.nnd, nn = ws.nn, next = ws.next, head = ws.tileHead, tag = ws.tileTag, u = ws.union;
   const diJ = ws.diJ, diJjet = ws.diJjet, posn = ws.flag, stack = ws.stack;
@@ -1135,7 +1142,7 @@ function distanceToTile(etaC: Float64Array, phiC: Float64Array, halfEta: number,
  * so far are skipped. Flags I for a heap update; returns the new stack pointer.
  */
 function lazySetNN(ws: Workspace, tl: Tiling, I: number, r2: number, sp: number): number {
-  const eta = ws.eta, phi = ws.phi, head = ws.tileHead, next = ws.next, nb = ws.tileNb, etaC = ws.tileEtaC, phiC = ws.tilePhiC;
+  const eta = ws.eta, phi = ws.phi, head = ws.tileHead, nb = ws.tileNb, etaC = ws.tileEtaC, phiC = ws.tilePhiC;
   const halfEta = tl.halfEta, halfPhi = tl.halfPhi;
   if (ws.flag[I] !== 1) {
     ws.flag[I] = 1;
@@ -1144,23 +1151,15 @@ function lazySetNN(ws: Workspace, tl: Tiling, I: number, r2: number, sp: number)
   const tI = ws.tile[I];
   const base = tI * 25, end = base + ws.tileNbEnd[tI];
   const eI = eta[I], pI = phi[I];
-  let best = r2, bestJ = -1;
+  ws.scanBest = r2;
+  ws.scanJ = -1;
   for (let q = base; q < end; q++) {
     const t = nb[q];
-    if (best < distanceToTile(etaC, phiC, halfEta, halfPhi, eI, pI, tI, t)) continue;
-    for (let J = head[t]; J >= 0; J = next[J]) {
-      let dp = Math.abs(pI - phi[J]);
-      if (dp > PI) dp = TWO_PI - dp;
-      const de = eI - eta[J];
-      const d = dp * dp + de * de;
-      if (d < best && J !== I) {
-        best = d;
-        bestJ = J;
-      }
-    }
+    if (ws.scanBest < distanceToTile(etaC, phiC, halfEta, halfPhi, eI, pI, tI, t)) continue;
+    scanList(ws, I, eI, pI, head[t]);
   }
-  ws.nnd[I] = best;
-  ws.nn[I] = bestJ;
+  ws.nnd[I] = ws.scanBest;
+  ws.nn[I] = ws.scanJ;
   return sp;
 }
 
@@ -1182,8 +1181,7 @@ function lazyAddUsingMaxInfo(ws: Workspace, tl: Tiling, jEta: number, jPhi: numb
 function runLazy(cs: ClusterSequence, ws: Workspace, k: number): void {
   let n = cs.n;
   const R2 = cs.r * cs.r, invR2 = 1 / R2;
-  const tl = makeTiles(cs, ws, k, true);
-  for (let i = 0; i < n; i++) tjSetJetInfo(cs, ws, tl, i, i, R2);
+  const tl = tiledSetup(cs, ws, k, true);
   const nnd = ws.nnd, nn = ws.nn, next = ws.next, head = ws.tileHead, nb = ws.tileNb, tag = ws.tileTag, u = ws.union;
   const eta = ws.eta, phi = ws.phi, tile = ws.tile, flag = ws.flag, stack = ws.stack, maxNN = ws.tileMaxNN;
   const etaC = ws.tileEtaC, phiC = ws.tilePhiC, halfEta = tl.halfEta, halfPhi = tl.halfPhi;

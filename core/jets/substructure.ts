@@ -289,15 +289,8 @@ export function softDrop(p: Particles, rows: ArrayLike<number>, r0: number, opts
   const zcut = opts.zcut ?? 0.1, beta = opts.beta ?? 0;
   const n = rows.length;
   if (n === 0) return { px: 0, py: 0, pz: 0, e: 0, mass: 0, rows: new Int32Array(0), zg: 0, rg: 0 };
-  const px = new Float64Array(n), py = new Float64Array(n), pz = new Float64Array(n), e = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const i = rows[k];
-    px[k] = p.px[i];
-    py[k] = p.py[i];
-    pz[k] = p.pz[i];
-    e[k] = p.e[i];
-  }
-  const cs: ClusterSequence = cluster(px, py, pz, e, { algorithm: 'cambridge', r: R_ALL });
+  const c = gather(p, rows);
+  const cs: ClusterSequence = cluster(c.px, c.py, c.pz, c.e, { algorithm: 'cambridge', r: R_ALL });
   const top = cs.inclusiveJets(0);
   // with R = 1000 everything is one jet; should several remain (particles along the beam), take the hardest
   let j = top[0];
