@@ -38,6 +38,8 @@ export interface Hepmc3Header {
 
 interface Scan {
   nEvents: number;
+  /** Every particle line (all statuses). */
+  nParticles: number;
   sumWeights: number;
   lastCrossSection?: CrossSection;
 }
@@ -60,7 +62,7 @@ function parseCrossSection(value: string): CrossSection | undefined {
 /** Header + counting pass in one go (bounded memory). */
 async function scanHepmc3(path: string): Promise<{ header: Hepmc3Header; scan: Scan }> {
   const header: Hepmc3Header = { weightNames: [], attributes: {}, tools: [] };
-  const scan: Scan = { nEvents: 0, sumWeights: 0 };
+  const scan: Scan = { nEvents: 0, nParticles: 0, sumWeights: 0 };
   let lineNo = 0;
   let started = false;
   let inEvent = false;
@@ -83,7 +85,9 @@ async function scanHepmc3(path: string): Promise<{ header: Hepmc3Header; scan: S
       throw bad(path, 'hepmc3-bad-header', `the file is not a HepMC3 ASCII file: expected "HepMC::Version" and "HepMC::Asciiv3-START_EVENT_LISTING" at the top, found "${line.slice(0, 60)}"`, lineNo);
     }
     const c = line.charCodeAt(0);
-    if (c === 69 /* E */) {
+    if (c === 80 /* P */) {
+      scan.nParticles++;
+    } else if (c === 69 /* E */) {
       if (inEvent && !eventHasWeight) scan.sumWeights += 1;
       scan.nEvents++;
       inEvent = true;
@@ -125,7 +129,7 @@ export async function openHepmc3(path: string, opts: ReadOptions = {}): Promise<
     nEvents: scan.nEvents,
     crossSection: opts.crossSection !== undefined ? { value: opts.crossSection } : scan.lastCrossSection,
     available: ['particle'],
-    info: { version: header.version, weightNames: header.weightNames, attributes: header.attributes, tools: header.tools, sumWeights: scan.sumWeights, weightScale: scale },
+    info: { version: header.version, particles: scan.nParticles, weightNames: header.weightNames, attributes: header.attributes, tools: header.tools, sumWeights: scan.sumWeights, weightScale: scale },
     batches: () => hepmc3Batches(path, opts, scale, header.weightNames),
   };
 }

@@ -56,6 +56,7 @@ test('HepMC3: the shared file is read exactly as Debian HepMC3 reads it (100 eve
   assert.deepEqual(peer.totals, [100, 1200, 400]);
   const f = await openHepmc3(HEPMC3_FILE);
   assert.equal(f.nEvents, 100);
+  assert.equal(f.info.particles, 1200);
   const batches = await collect(HEPMC3_FILE);
   const ours = flatten(batches);
   assert.equal(ours.length, 100);
