@@ -95,3 +95,13 @@ test('the manifest makes *.hml.yaml open as hml, with this grammar and configura
   // A user-level association wins over any extension's (the Red Hat YAML extension claims *.yaml).
   assert.deepEqual(pkg.contributes.configurationDefaults['files.associations'], { '*.hml.yaml': 'hml', '*.hml.yml': 'hml' });
 });
+
+test('compact lists (items at the key\'s indentation) and the following key', async () => {
+  const lines = await tokenize('preselection:\n- jet.size > 1\n- "any jet.b_tag == 1"\ndatasets:\n  d:\n    observables:\n    - fatjet0.mass\n    split: { train: 0.5, test: 0.5 }\n');
+  assert.ok(scopeOf(lines[1], 'size').includes('support.variable.property.observable.hml'));
+  assert.ok(scopeOf(lines[2], 'b_tag').includes('support.variable.property.observable.hml'));
+  assert.ok(!lines[3].some((t) => t.scopes.some((s) => s.includes('expression'))));
+  assert.ok(scopeOf(lines[6], 'mass').includes('support.variable.property.observable.hml'));
+  assert.ok(!lines[7].some((t) => t.scopes.some((s) => s.includes('expression'))));
+  assert.ok(scopeOf(lines[7], 'split').some((s) => s.startsWith('entity.name.tag')));
+});
