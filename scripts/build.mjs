@@ -33,6 +33,8 @@ const entries = [
     banner: { js: "import { createRequire as __hmlCreateRequire } from 'node:module'; const require = __hmlCreateRequire(import.meta.url);" } },
   { entryPoints: ['server/main.ts'], outfile: 'dist/server.cjs', format: 'cjs' },
   { entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.cjs', format: 'cjs' },
+  // worker thread of the built-in generator, loaded by dist/cli.mjs from next to itself
+  { entryPoints: ['core/sources/builtin/worker.ts'], outfile: 'dist/builtin-worker.mjs', format: 'esm' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 for (const w of [

@@ -24,6 +24,7 @@ export interface ChunkSettings {
   /** Seed as a decimal string (bigint does not need special handling in postMessage, but strings are simpler). */
   seed: string;
   alphaSMz?: number;
+  recoil?: 'parton' | 'invisible';
 }
 
 export interface ChunkRequest {
@@ -43,7 +44,7 @@ export interface ChunkTimes extends StepTimes {
 let cached: { key: string; gen: EventGenerator; det: Detector } | undefined;
 
 function generatorFor(s: ChunkSettings): { gen: EventGenerator; det: Detector } {
-  const key = JSON.stringify([s.process, s.pt, s.sqrtS, s.pileup, s.underlyingEvent, s.alphaSMz]);
+  const key = JSON.stringify([s.process, s.pt, s.sqrtS, s.pileup, s.underlyingEvent, s.alphaSMz, s.recoil]);
   if (!cached || cached.key !== key) {
     const gen = new EventGenerator({
       process: s.process,
@@ -51,6 +52,7 @@ function generatorFor(s: ChunkSettings): { gen: EventGenerator; det: Detector } 
       sqrtS: s.sqrtS,
       pileup: s.pileup,
       underlyingEvent: s.underlyingEvent,
+      recoil: s.recoil ?? 'parton',
       shower: { ...DEFAULT_SHOWER, alphaSMz: s.alphaSMz ?? DEFAULT_SHOWER.alphaSMz },
     });
     cached = { key, gen, det: cached?.det ?? new Detector() };

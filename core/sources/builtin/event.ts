@@ -30,6 +30,11 @@ export interface EventOptions {
   pileup: number;
   /** Underlying event on (default) or off. */
   underlyingEvent: boolean;
+  /**
+   * Recoil of V + X (z-jets, w-jets): `parton` (V + jet, default) or `invisible` (V + Z → νν̄, the topology of
+   * pp → WZ(→ νν̄) studies, where the two leading small-R jets are the boson's prongs).
+   */
+  recoil: 'parton' | 'invisible';
   shower: ShowerParams;
 }
 
@@ -60,11 +65,12 @@ export class EventGenerator {
   private tags = new ColourTags();
   private sysTarget: number[] = []; // per hadronisation system: -1 = sum of partons, else partons index of resonance
   private sysPassive: number[][] = []; // leptons (as hadrons-list templates) per system: [px,py,pz,e,m,pdg]*
+  private invisible: number[] = []; // final-state neutrinos of an invisible recoil: [px,py,pz,e,m,pdg]*
   private readonly opts: EventOptions;
   times: StepTimes | undefined;
 
   constructor(opts: Partial<EventOptions> & Pick<EventOptions, 'process' | 'pt'>) {
-    this.opts = { sqrtS: 13000, pileup: 0, underlyingEvent: true, shower: DEFAULT_SHOWER, ...opts };
+    this.opts = { sqrtS: 13000, pileup: 0, underlyingEvent: true, recoil: 'parton', shower: DEFAULT_SHOWER, ...opts };
   }
 
   private newSystem(resonance: number): number {
@@ -88,6 +94,7 @@ export class EventGenerator {
     this.truthStatus.length = 0;
     this.sysTarget.length = 0;
     this.sysPassive.length = 0;
+    this.invisible.length = 0;
     const t0 = this.times ? performance.now() : 0;
     switch (this.opts.process) {
       case 'qcd-jets':
@@ -106,6 +113,8 @@ export class EventGenerator {
       if (pl.status[i] === ST_ACTIVE && (a === 4 || a === 5)) this.truth(i, TRUTH_SHOWER_HEAVY);
     }
     this.hadronise(rng);
+    const inv = this.invisible;
+    for (let k = 0; k < inv.length; k += 6) this.hadrons.add(inv[k], inv[k + 1], inv[k + 2], inv[k + 3], inv[k + 4], inv[k + 5], ST_ACTIVE, 0);
     const t2 = this.times ? performance.now() : 0;
     if (this.opts.underlyingEvent) addSoftInteraction(this.hadrons, UE_PARAMS, 0, rng);
     const nPu = this.opts.pileup > 0 ? rng.poisson(this.opts.pileup) : 0;
@@ -145,8 +154,10 @@ export class EventGenerator {
     let M = M_H;
     if (proc === 'z-jets') M = breitWigner(rng, M_Z, W_Z, M_Z - 15 * W_Z, M_Z + 15 * W_Z);
     else if (proc === 'w-jets') M = breitWigner(rng, M_W, W_W, M_W - 15 * W_W, M_W + 15 * W_W);
+    const invisible = this.opts.recoil === 'invisible' && proc !== 'higgs-bb';
+    const mRecoil = invisible ? breitWigner(rng, M_Z, W_Z, M_Z - 15 * W_Z, M_Z + 15 * W_Z) : 0;
     let pT = this.drawPt(rng);
-    for (let k = 0; !this.kinematics(rng, M, 0, pT); k++) {
+    for (let k = 0; !this.kinematics(rng, M, mRecoil, pT); k++) {
       if (k > 100) throw new RangeError(`p_T ${pT} GeV is beyond the reach of √s = ${this.opts.sqrtS} GeV`);
       pT = this.drawPt(rng);
     }
@@ -160,6 +171,17 @@ export class EventGenerator {
     const v = this.addOutgoing(pT, phi, y3, M, 1, bosonPdg, 0, sysV);
     this.sysTarget[sysV] = v;
     this.truth(v, TRUTH_RESONANCE);
+    if (invisible) {
+      // V + Z(→ νν̄): the recoil is invisible; no recoil parton, no beam dipoles
+      const zr = this.addOutgoing(pT, phi, y4, mRecoil, -1, PDG.Z, 0, -1);
+      this.truth(zr, TRUTH_RESONANCE);
+      par[0] = pl.px[zr]; par[1] = pl.py[zr]; par[2] = pl.pz[zr]; par[3] = pl.e[zr];
+      twoBodyDecay(par, 0, mRecoil, 0, 0, vDecayCos(rng), 2 * Math.PI * rng.uniform(), v8);
+      const nu = [PDG.nue, PDG.numu, PDG.nutau][rng.int(3)];
+      this.invisible.push(v8[0], v8[1], v8[2], v8[3], 0, nu, v8[4], v8[5], v8[6], v8[7], 0, -nu);
+      this.decayBoson(proc, v, M, bosonPdg, rng, sysV);
+      return;
+    }
     // recoil parton
     const sysR = this.newSystem(-1);
     const gluonShare = proc === 'higgs-bb' ? 0.7 : 0.2;
@@ -184,7 +206,11 @@ export class EventGenerator {
     }
     this.truth(members[0], TRUTH_HARD);
     showerSystem(pl, members, pT * pT, this.tags, rng, this.opts.shower);
-    // V / H → q q̄
+    this.decayBoson(proc, v, M, bosonPdg, rng, sysV);
+  }
+
+  /** V / H → q q̄ with the process's flavours and angular distribution, then the decay shower. */
+  private decayBoson(proc: BuiltinProcess, v: number, M: number, bosonPdg: number, rng: FastRng, sysV: number): void {
     let q = 5;
     let qbar = -5;
     if (proc === 'z-jets') {

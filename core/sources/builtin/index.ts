@@ -39,6 +39,11 @@ export interface BuiltinSettings {
   crossSection?: number;
   /** α_s(m_Z) of the shower (default 0.118). */
   alphaSMz?: number;
+  /**
+   * z-jets / w-jets: the boson recoils against a parton (`parton`, V + jet, default) or against Z → νν̄
+   * (`invisible`, pp → VZ(→ νν̄): the topology where the two leading small-R jets are the boson's prongs).
+   */
+  recoil?: 'parton' | 'invisible';
 }
 
 export interface BuiltinOptions {
@@ -53,7 +58,7 @@ export interface BuiltinOptions {
  * Where the worker entry lives: dist/builtin-worker.mjs next to the bundle (dist/cli.mjs), or, from sources
  * (tsx), the bootstrap worker-dev.mjs next to this file that registers tsx inside the worker.
  */
-function workerEntry(): URL | undefined {
+export function builtinWorkerEntry(): URL | undefined {
   for (const rel of ['./builtin-worker.mjs', './worker-dev.mjs']) {
     const u = new URL(rel, import.meta.url);
     if (u.protocol === 'file:' && existsSync(fileURLToPath(u))) return u;
@@ -67,6 +72,9 @@ function validate(s: BuiltinSettings): void {
   }
   if (!Number.isInteger(s.events) || s.events <= 0) {
     throw new HmlError('builtin-events', `events must be a positive integer (got ${s.events})`);
+  }
+  if (s.recoil === 'invisible' && s.process !== 'w-jets' && s.process !== 'z-jets') {
+    throw new HmlError('builtin-recoil', `recoil: invisible is available for w-jets and z-jets only (got ${s.process})`);
   }
   if (s.pileup !== undefined && !(s.pileup >= 0 && s.pileup <= 1000)) {
     throw new HmlError('builtin-pileup', `pileup is the mean number of interactions, 0–1000 (got ${s.pileup})`);
@@ -152,7 +160,7 @@ class Pool {
 export async function* generateBuiltin(settings: BuiltinSettings, opts: BuiltinOptions = {}): AsyncGenerator<EventBatch> {
   validate(settings);
   const sqrtS = settings.sqrtS ?? 13000;
-  const sigma = settings.crossSection ?? nominalCrossSection(settings.process, settings.pt, sqrtS);
+  const sigma = settings.crossSection ?? nominalCrossSection(settings.process, settings.pt, sqrtS, settings.recoil);
   const total = settings.events;
   const weight = sigma / total;
   const batchSize = Math.max(1, settings.batchSize ?? 1000);
@@ -164,6 +172,7 @@ export async function* generateBuiltin(settings: BuiltinSettings, opts: BuiltinO
     underlyingEvent: settings.underlyingEvent ?? true,
     seed: settings.seed.toString(),
     alphaSMz: settings.alphaSMz,
+    recoil: settings.recoil,
   };
   const nChunks = Math.ceil(total / CHUNK_EVENTS);
   const request = (c: number): ChunkRequest => {
@@ -171,7 +180,7 @@ export async function* generateBuiltin(settings: BuiltinSettings, opts: BuiltinO
     return { settings: cs, chunk: c, firstEvent: first, events: Math.min(CHUNK_EVENTS, total - first), weight };
   };
   const nWorkers = Math.min(opts.workers ?? availableParallelism(), nChunks);
-  const entry = nWorkers > 1 ? workerEntry() : undefined;
+  const entry = nWorkers > 1 ? builtinWorkerEntry() : undefined;
   let pool = entry ? new Pool(entry, nWorkers) : undefined;
   const ahead = new Map<number, Promise<EventBatch>>();
   const window = 2 * nWorkers;

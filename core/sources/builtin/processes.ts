@@ -77,11 +77,18 @@ export function sqrtSFactor(process: BuiltinProcess, sqrtS: number): number {
  * forced branching ratio (hadronic Z/W, H → bb̄, the tagged top's W → qq̄′). Approximate (PHYSICS.md §1.3:
  * qcd-jets ±20 %, V/H within a factor ≈ 2, tt̄ ±50 %); an analysis can override it.
  */
-export function nominalCrossSection(process: BuiltinProcess, ptWindow: readonly [number, number], sqrtS = 13000): number {
+export function nominalCrossSection(process: BuiltinProcess, ptWindow: readonly [number, number], sqrtS = 13000, recoil: 'parton' | 'invisible' = 'parton'): number {
   checkWindow(process, ptWindow);
   const s = sigmaAbove(process, ptWindow[0]) - sigmaAbove(process, ptWindow[1]);
-  return s * FORCED_BR[process] * sqrtSFactor(process, sqrtS);
+  const r = recoil === 'invisible' && (process === 'w-jets' || process === 'z-jets') ? INVISIBLE_RECOIL : 1;
+  return s * r * FORCED_BR[process] * sqrtSFactor(process, sqrtS);
 }
+
+/**
+ * V + Z(→ νν̄) relative to V + jet at the same boson p_T [approx, factor 2]: σ(VZ)/σ(V + jet) ≈ 0.004 at
+ * p_T ≈ 250–300 GeV, times BR(Z → νν̄) = 0.2 (order 10⁻² pb for hadronic W in 250–300 GeV, PHYSICS.md §6).
+ */
+const INVISIBLE_RECOIL = 0.004 * 0.2;
 
 /** Draws p_T (GeV) in [lo, hi] from the process's spectrum dσ/dp_T (inverse of the piecewise power law). */
 export function samplePt(process: BuiltinProcess, lo: number, hi: number, rng: FastRng): number {

@@ -23,7 +23,7 @@ export interface SoftParams {
   shape: number;
 }
 
-export const UE_PARAMS: SoftParams = { rho: 1.3, p0: 1.5, etaMax: 3.5, shape: 2 };
+export const UE_PARAMS: SoftParams = { rho: 1.8, p0: 1.5, etaMax: 3.5, shape: 2 };
 export const PILEUP_PARAMS: SoftParams = { rho: 0.95, p0: 1.3, etaMax: 3.5, shape: 2 };
 
 function softPt(p0: number, rng: FastRng): number {
