@@ -1,7 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -13,10 +13,26 @@ function hml(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Newest modification time of the sources the CLI bundle is built from. */
+function newestSource(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) t = Math.max(t, newestSource(p));
+    else if (e.name.endsWith('.ts')) t = Math.max(t, statSync(p).mtimeMs);
+  }
+  return t;
+}
+
 before(() => {
-  // The test runs the real bundle, as a user would after `npm run build`.
-  const b = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(b.status, 0, b.stderr);
+  // The test runs the real bundle, as a user would after `npm run build`. `npm test` has just built it; rebuilding
+  // only when it is missing or older than the sources avoids rewriting dist/ while other tests may be using it.
+  const bundle = join(ROOT, 'dist', 'cli.mjs');
+  const stale = !existsSync(bundle) || statSync(bundle).mtimeMs < Math.max(...['core', 'cli', 'protocol'].map((d) => newestSource(join(ROOT, d))));
+  if (stale) {
+    const b = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(b.status, 0, b.stderr);
+  }
   mkdirSync(CACHE, { recursive: true });
 });
 
