@@ -33,6 +33,11 @@ export interface JetDefinition {
   p?: number;
   /** Force a strategy (testing); default: FastJet's choice by multiplicity and R. */
   strategy?: Strategy;
+  /**
+   * Recombination scheme: `E` (four-vector sum, default) or `WTA_pt` (winner-take-all: pT1 + pT2 along the
+   * harder one's rapidity, φ and mass; used for N-subjettiness axes).
+   */
+  recombination?: 'E' | 'WTA_pt';
 }
 
 /** History codes, FastJet's values. */
@@ -98,6 +103,7 @@ export class ClusterSequence {
   readonly power: number;
   readonly algorithm: JetAlgorithm;
   private readonly algCode: number;
+  private readonly wta: boolean;
   strategy: Strategy = 'N2Plain';
   readonly px: Float64Array;
   readonly py: Float64Array;
@@ -122,6 +128,7 @@ export class ClusterSequence {
     this.r = def.r;
     this.algorithm = def.algorithm;
     this.power = algorithmPower(def);
+    this.wta = def.recombination === 'WTA_pt';
     this.algCode = def.algorithm === 'kt' ? 0 : def.algorithm === 'cambridge' ? 1 : def.algorithm === 'antikt' ? 2 : 3;
     const m = Math.max(2 * n, 1);
     // two allocations per event instead of fourteen
@@ -181,16 +188,34 @@ export class ClusterSequence {
   /** Records the merging of pseudojets i and j (E-scheme); returns the new pseudojet's index. */
   recombine(i: number, j: number, dij: number): number {
     const k = this.nJets++;
-    this.px[k] = this.px[i] + this.px[j];
-    this.py[k] = this.py[i] + this.py[j];
-    this.pz[k] = this.pz[i] + this.pz[j];
-    this.e[k] = this.e[i] + this.e[j];
-    this.finishJet(k);
+    if (this.wta) this.winnerTakesAll(i, j, k);
+    else {
+      this.px[k] = this.px[i] + this.px[j];
+      this.py[k] = this.py[i] + this.py[j];
+      this.pz[k] = this.pz[i] + this.pz[j];
+      this.e[k] = this.e[i] + this.e[j];
+      this.finishJet(k);
+    }
     const step = this.nHist;
     this.jetHist[k] = step;
     const hi = this.jetHist[i], hj = this.jetHist[j];
     this.addStep(hi < hj ? hi : hj, hi < hj ? hj : hi, k, dij);
     return k;
+  }
+
+  /** Pseudojet k = pT_i + pT_j along the harder of i, j (its y, φ and mass kept exactly). */
+  private winnerTakesAll(i: number, j: number, k: number): void {
+    const h = this.kt2[i] >= this.kt2[j] ? i : j;
+    const pt = Math.sqrt(this.kt2[i]) + Math.sqrt(this.kt2[j]);
+    const m = Math.max(0, this.m(h));
+    const mt = Math.sqrt(pt * pt + m * m), y = this.rap[h], f = this.phi[h];
+    this.px[k] = pt * Math.cos(f);
+    this.py[k] = pt * Math.sin(f);
+    this.pz[k] = mt * Math.sinh(y);
+    this.e[k] = mt * Math.cosh(y);
+    this.kt2[k] = pt * pt;
+    this.rap[k] = y;
+    this.phi[k] = f;
   }
 
   /** Records the merging of pseudojet i with the beam (it becomes an inclusive jet). */

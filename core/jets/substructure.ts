@@ -74,60 +74,22 @@ function dR2(y1: number, p1: number, y2: number, p2: number): number {
 const R_ALL = 1000;
 
 /**
- * Axes for τ_N (rapidity, φ pairs, N of them): exclusive kt subjets of the constituents (kt, R = 1000), with
- * E-scheme (`kt`) or winner-take-all (`wta_kt`) recombination.
+ * Axes for τ_1 … τ_maxN (rapidity, φ): exclusive kt subjets of the constituents (kt, R = 1000, one clustering for
+ * every N), with E-scheme (`kt`) or winner-take-all (`wta_kt`) recombination.
  */
-function ktAxes(c: Local, nAxes: number, wta: boolean): { y: Float64Array; phi: Float64Array } {
-  const y = new Float64Array(nAxes), phi = new Float64Array(nAxes);
-  if (!wta) {
-    const cs = cluster(c.px, c.py, c.pz, c.e, { algorithm: 'kt', r: R_ALL });
-    const jets = cs.exclusiveJetsUpTo(nAxes);
+function ktAxes(c: Local, maxN: number, wta: boolean): { y: Float64Array; phi: Float64Array }[] {
+  const cs = cluster(c.px, c.py, c.pz, c.e, { algorithm: 'kt', r: R_ALL, recombination: wta ? 'WTA_pt' : 'E' });
+  const out: { y: Float64Array; phi: Float64Array }[] = [];
+  for (let N = 1; N <= maxN; N++) {
+    const jets = cs.exclusiveJetsUpTo(N);
+    const y = new Float64Array(N), phi = new Float64Array(N);
     for (let k = 0; k < jets.length; k++) {
       y[k] = cs.rap[jets[k]];
       phi[k] = cs.phi[jets[k]];
     }
-    return { y, phi };
+    out.push({ y, phi });
   }
-  // winner-take-all kt: plain N² pairwise clustering down to nAxes pseudojets; the merged pseudojet has
-  // pT = pT1 + pT2 and the direction of the harder one (recoil-free axes)
-  const n = c.n;
-  const pt = Float64Array.from(c.pt), ry = Float64Array.from(c.rap), rp = Float64Array.from(c.phi);
-  const alive = new Uint8Array(n).fill(1);
-  let live = n;
-  while (live > nAxes) {
-    let best = Infinity, bi = -1, bj = -1;
-    for (let i = 0; i < n; i++) {
-      if (!alive[i]) continue;
-      const kti = pt[i] * pt[i];
-      if (kti < best) {
-        best = kti;
-        bi = i;
-        bj = -1;
-      }
-      for (let j = i + 1; j < n; j++) {
-        if (!alive[j]) continue;
-        const d = Math.min(kti, pt[j] * pt[j]) * dR2(ry[i], rp[i], ry[j], rp[j]) / (R_ALL * R_ALL);
-        if (d < best) {
-          best = d;
-          bi = i;
-          bj = j;
-        }
-      }
-    }
-    if (bj < 0) break; // the beam distance wins only when R is exceeded: not with R = 1000
-    const [h, s] = pt[bi] >= pt[bj] ? [bi, bj] : [bj, bi];
-    pt[h] += pt[s];
-    alive[s] = 0;
-    live--;
-  }
-  let k = 0;
-  for (let i = 0; i < n && k < nAxes; i++) {
-    if (!alive[i]) continue;
-    y[k] = ry[i];
-    phi[k] = rp[i];
-    k++;
-  }
-  return { y, phi };
+  return out;
 }
 
 /** Σ_i pT,i min_k ΔR_ik^β and, for each particle, the index of its nearest axis. */
@@ -207,9 +169,10 @@ export function nsubjettiness(p: Particles, rows: ArrayLike<number>, r0: number,
   for (let i = 0; i < c.n; i++) ptSum += c.pt[i];
   const norm = ptSum * Math.pow(r0, beta);
   if (!(norm > 0)) return out;
+  const seeds = ktAxes(c, Math.min(maxN, c.n - 1), mode === 'wta_kt' || mode === 'onepass_wta_kt');
   for (let N = 1; N <= maxN; N++) {
     if (c.n <= N) break;
-    let ax = ktAxes(c, N, mode === 'wta_kt' || mode === 'onepass_wta_kt');
+    let ax = seeds[N - 1];
     if (mode === 'onepass_kt' || mode === 'onepass_wta_kt') ax = onePass(c, ax, N, beta);
     out[N - 1] = tauNumerator(c, ax, N, beta) / norm;
   }
