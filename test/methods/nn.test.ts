@@ -165,17 +165,26 @@ describe('bad settings fail before training', () => {
 });
 
 describe('the hand-written backward pass equals tf.grads of the forward pass', () => {
-  for (const [type, data, settings] of [
+  after(() => initNnBackend('wasm'));
+  for (const c of [
     ['mlp', setData, { layers: [12, 8], activation: 'tanh' }],
     ['mlp', setData, { layers: [12, 8], activation: 'elu' }],
+    ['mlp', setData, { layers: [12, 8], activation: 'sigmoid' }],
+    ['mlp', setData, { layers: [12, 8], activation: 'relu' }],
     ['cnn', imgData, { filters: [4, 8], dense: [6] }],
     ['pfn', cloudData, { phi: [8, 8], f: [8] }],
+    ['mlp', setData, { layers: [12, 8], activation: 'relu', dropout: 0 }, 'cpu'],
+    ['cnn', imgData, { filters: [4, 8], dense: [6] }, 'cpu'],
+    ['pfn', cloudData, { phi: [8, 8], f: [8] }, 'cpu'],
   ] as const) {
-    it(`${type} ${JSON.stringify(settings)}`, async () => {
-      await initNnBackend('wasm');
+    const [type, data, settings] = c;
+    const backend = (c.length > 3 ? c[3] : 'wasm') as 'wasm' | 'cpu';
+    it(`${type} ${JSON.stringify(settings)} on ${backend}`, async () => {
+      await initNnBackend(backend);
       const arch = buildArchitecture(type, parseSettings(type, settings), data.rowShape);
       const shapes = paramShapes(arch);
-      const params = initialParams(arch, new Rng(3n)).map((p, i) => tf.tensor(p, shapes[i]));
+      const init = initialParams(arch, new Rng(3n));
+      const params = init.map((p, i) => tf.tensor(p, shapes[i]));
       const n = 20;
       const d: DatasetArrays = data.train;
       const per = data.rowShape.reduce((a, b) => a * b, 1);
@@ -184,7 +193,7 @@ describe('the hand-written backward pass equals tf.grads of the forward pass', (
       const mask = d.mask ? tf.tensor2d(Float32Array.from(d.mask.subarray(0, n * data.rowShape[0])), [n, data.rowShape[0]]) : undefined;
       const y = Float32Array.from(d.labels.subarray(0, n));
       const w = new Float32Array(n).map((_, i) => 0.5 + (i % 3));
-      const ours = tf.tidy(() => lossAndGrads(arch, params, { x, y, w, mask, dropoutMasks: [] }).grads.map((g) => Float32Array.from(g.dataSync() as Float32Array)));
+      const ours = lossAndGrads(arch, init, shapes, { x: raw, n, y, w, mask: d.mask ? Float32Array.from(d.mask.subarray(0, n * data.rowShape[0])) : undefined, dropoutMasks: [] }).grads;
       const yt = tf.tensor2d(y, [n, 1]), wt = tf.tensor2d(w, [n, 1]);
       const ref = tf.tidy(() => tf.grads((...ps: tf.Tensor[]) => {
         const z = forward(arch, ps, x, { mask });

@@ -1,175 +1,273 @@
-import { type Activation, activate, type Architecture, type LayerSpec } from './architecture';
+import type { Activation, Architecture } from './architecture';
 import { tf } from './backend';
 import { BIAS_ACT_GRAD, simdKernelsRegistered } from './kernels/register';
 
 /**
- * One training step's forward and backward pass, written out layer by layer instead of recorded on tfjs's tape.
- * For these small networks per-op overhead dominates: the tape doubles the op count (unfused forward ops inside a
- * gradient scope, Identity / Cast bookkeeping, generic reduction gradients). Here the forward pass runs the fused
- * kernels (matmul or conv2d + bias + activation in one), and the backward pass exactly the kernels each layer needs:
+ * One training step's forward and backward pass, written out layer by layer instead of recorded on tfjs's tape,
+ * and run as direct calls of the backend's registered kernels (tfjs's public kernel registry) rather than through
+ * tfjs ops. For these small networks per-op overhead dominates: the tape doubles the op count (unfused forward ops
+ * inside a gradient scope, Identity / Cast bookkeeping, generic reduction gradients), and each op through the
+ * engine costs ~10 µs of bookkeeping on top of the kernel. Here the forward pass runs the fused kernels (matmul or
+ * conv2d + bias + activation in one), and the backward pass exactly the kernels each layer needs:
  *   dense / conv2d:  dpre = dy ⊙ act′(y), db = Σ rows dpre (one SIMD kernel on wasm), dW = Xᵀ·dpre
- *                    (Conv2DBackpropFilter), dX = dpre·Wᵀ (Conv2DBackpropInput), skipped for the first layer
+ *                    (Conv2DBackpropFilter), dX = dpre·Wᵀ (Conv2DBackpropInput); nothing for the input layer's dX
  *   maxpool2d: MaxPoolGrad;  global-avg-pool: dX = dy / (H·W) broadcast;  dropout: dy ⊙ mask;
- *   masked-sum: dX[b, p, :] = dy[b, :] · mask[b, p]
- * The loss (weighted binary cross-entropy of sigmoid(z)) and its gradient are computed in JS on the logits.
- * Results agree with tf.grads of the same forward pass (test/methods/nn.test.ts).
+ *   masked-sum: out[b] = mask[b]ᵀ·Φ[b] and dΦ[b] = mask[b]·dy[b] as batched matmuls
+ * The loss (weighted binary cross-entropy of sigmoid(z)) and dL/dz are computed in JS on the B logits.
+ * Results agree with tf.grads of architecture.ts's forward pass (test/methods/nn.test.ts).
  */
 
-interface Cache { input: tf.Tensor; output: tf.Tensor }
-
-function fusedDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor, act: Activation): tf.Tensor2D {
-  const fused = act === 'relu' || act === 'linear';
-  // The kernel takes rank-3 operands (as tf.fused.matMul passes them); reshapes are free.
-  const y3 = tf.engine().runKernel('_FusedMatMul', { a: tf.reshape(x, [1, ...x.shape]), b: tf.reshape(w, [1, ...w.shape]), bias: b },
-    { transposeA: false, transposeB: false, activation: fused ? act : 'linear' }) as tf.Tensor3D;
-  const y = tf.reshape(y3, [x.shape[0], w.shape[1]]) as tf.Tensor2D;
-  return fused ? y : (activate(y, act) as tf.Tensor2D);
+type Info = tf.TensorInfo;
+interface RawBackend {
+  write(values: Float32Array, shape: number[], dtype: 'float32'): object;
+  readSync(dataId: object): ArrayLike<number>;
+  disposeData(dataId: object, force?: boolean): boolean;
 }
 
-function fusedConv(x: tf.Tensor4D, k: tf.Tensor4D, b: tf.Tensor, act: Activation): tf.Tensor4D {
-  const fused = act === 'relu' || act === 'linear';
-  const y = tf.engine().runKernel('FusedConv2D', { x, filter: k, bias: b }, {
-    strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1], activation: fused ? act : 'linear',
-  }) as tf.Tensor4D;
-  return fused ? y : (activate(y, act) as tf.Tensor4D);
+const kernelCache = new Map<string, tf.KernelFunc>();
+
+/** Direct kernel calls on the current backend, with every output freed by `dispose()`. */
+class Raw {
+  readonly backendName = tf.getBackend();
+  readonly backend = tf.backend();
+  readonly simd = this.backendName === 'wasm' && simdKernelsRegistered();
+  private readonly owned: Info[] = [];
+
+  run(name: string, inputs: Record<string, Info>, attrs: Record<string, unknown> = {}): Info {
+    return this.runMulti(name, inputs, attrs)[0];
+  }
+
+  runMulti(name: string, inputs: Record<string, Info>, attrs: Record<string, unknown> = {}): Info[] {
+    const key = `${this.backendName}/${name}`;
+    let k = kernelCache.get(key);
+    if (!k) {
+      const cfg = tf.getKernel(name, this.backendName);
+      if (!cfg) throw new Error(`kernel ${name} is not registered for the ${this.backendName} backend`);
+      k = cfg.kernelFunc;
+      kernelCache.set(key, k);
+    }
+    const out = k({ inputs, backend: this.backend, attrs: attrs as tf.NamedAttrMap });
+    const list = Array.isArray(out) ? out : [out];
+    this.owned.push(...list);
+    return list;
+  }
+
+  input(values: Float32Array, shape: number[]): Info {
+    const dataId = (this.backend as unknown as RawBackend).write(values, shape, 'float32');
+    const t = { dataId, shape, dtype: 'float32' } as Info;
+    this.owned.push(t);
+    return t;
+  }
+
+  reshape(x: Info, shape: number[]): Info {
+    return this.run('Reshape', { x }, { shape });
+  }
+
+  read(x: Info): Float32Array {
+    const v = (this.backend as unknown as RawBackend).readSync(x.dataId);
+    // wasm's readSync already returns a fresh copy of the heap; other backends may hand out their own storage.
+    return this.backendName === 'wasm' && v instanceof Float32Array ? v : Float32Array.from(v);
+  }
+
+  dispose(): void {
+    const be = this.backend as unknown as RawBackend;
+    for (const t of this.owned) be.disposeData(t.dataId);
+    this.owned.length = 0;
+  }
 }
 
-/** Mean over height and width, (B, H, W, C) → (B, C); AvgPool with a whole-image window is ~10× faster than Mean on wasm. */
-export function globalAvgPool(x: tf.Tensor4D): tf.Tensor2D {
-  const [b, hh, ww, ch] = x.shape;
-  return tf.reshape(tf.avgPool(x, [hh, ww], [hh, ww], 'valid'), [b, ch]);
+function activationKernel(a: Activation): string | undefined {
+  return a === 'tanh' ? 'Tanh' : a === 'sigmoid' ? 'Sigmoid' : a === 'elu' ? 'Elu' : undefined;
 }
-
 
 /** dpre = dy ⊙ act′ expressed through the layer output y, and the bias gradient Σ over all but the last axis. */
-function biasActGrad(dy: tf.Tensor, y: tf.Tensor, act: Activation): [tf.Tensor, tf.Tensor] {
+function biasActGrad(r: Raw, dy: Info, y: Info, act: Activation): [Info, Info] {
   const cols = dy.shape[dy.shape.length - 1];
-  if ((act === 'relu' || act === 'linear') && cols % 4 === 0 && simdKernelsRegistered() && tf.getBackend() === 'wasm') {
-    const [dpre, db] = tf.engine().runKernel(BIAS_ACT_GRAD, { dy, y }, { relu: act === 'relu' }) as tf.Tensor[];
+  if (r.simd && (act === 'relu' || act === 'linear') && cols % 4 === 0) {
+    const [dpre, db] = r.runMulti(BIAS_ACT_GRAD, { dy, y }, { relu: act === 'relu' });
     return [dpre, db];
   }
-  let dpre: tf.Tensor;
+  let dpre: Info;
   switch (act) {
-    case 'relu': dpre = tf.mul(dy, tf.step(y)); break;
     case 'linear': dpre = dy; break;
-    case 'sigmoid': dpre = tf.mul(dy, tf.mul(y, tf.sub(1, y))); break;
-    case 'tanh': dpre = tf.mul(dy, tf.sub(1, tf.square(y))); break;
-    // elu: y' = 1 for y > 0, y + 1 otherwise
-    case 'elu': dpre = tf.mul(dy, tf.where(tf.greater(y, 0), tf.onesLike(y), tf.add(y, 1))); break;
+    case 'relu': dpre = r.run('Multiply', { a: dy, b: r.run('Step', { x: y }, { alpha: 0 }) }); break;
+    case 'elu': dpre = r.run('EluGrad', { dy, y }); break;
+    case 'sigmoid': {
+      const one = r.input(Float32Array.of(1), []);
+      dpre = r.run('Multiply', { a: dy, b: r.run('Multiply', { a: y, b: r.run('Sub', { a: one, b: y }) }) });
+      break;
+    }
+    case 'tanh': {
+      const one = r.input(Float32Array.of(1), []);
+      dpre = r.run('Multiply', { a: dy, b: r.run('Sub', { a: one, b: r.run('Square', { x: y }) }) });
+      break;
+    }
   }
-  return [dpre, tf.sum(tf.reshape(dpre, [-1, cols]), 0)];
+  const rows = dy.shape.reduce((a, b) => a * b, 1) / cols;
+  return [dpre, r.run('Sum', { x: r.reshape(dpre, [rows, cols]) }, { axis: [0], keepDims: false })];
 }
 
-export interface StepInput {
-  x: tf.Tensor;
+export interface StepBatch {
+  /** Preprocessed rows, (B, …rowShape) row-major. */
+  x: Float32Array;
+  n: number;
   /** Labels and per-row loss weights (class weight × training weight), length B. */
   y: Float32Array;
   w: Float32Array;
-  mask?: tf.Tensor2D;
-  dropoutMasks: tf.Tensor[];
+  /** PFN: particle mask (B, P). */
+  mask?: Float32Array;
+  /** Dropout masks (already scaled by 1/(1−rate)), one per dropout layer, (rows, width) each. */
+  dropoutMasks: Float32Array[];
 }
 
-/**
- * Loss (mean over the batch of w·BCE) and the gradients in `paramShapes` order. Call inside tf.tidy; the returned
- * tensors must be read (dataSync) before the tidy ends.
- */
-export function lossAndGrads(arch: Architecture, params: readonly tf.Tensor[], inp: StepInput): { loss: number; grads: tf.Tensor[] } {
-  const caches: (Cache | undefined)[] = [];
-  const pIndex: number[] = [];
-  let h = inp.x;
-  let pi = 0, di = 0;
-  let particles = 0;
-  const hasSum = arch.layers.some((l) => l.kind === 'masked-sum');
-  if (hasSum) {
-    particles = h.shape[1] as number;
-    h = tf.reshape(h, [-1, h.shape[2] as number]);
+/** Loss (mean over the batch of w·BCE) and the gradients in `paramShapes` order, on the current tfjs backend. */
+export function lossAndGrads(arch: Architecture, params: readonly Float32Array[], shapes: readonly number[][], b: StepBatch): { loss: number; grads: Float32Array[] } {
+  const r = new Raw();
+  try {
+    return step(r, arch, params, shapes, b);
+  } finally {
+    r.dispose();
   }
-  const dropoutOf: number[] = [];
+}
+
+function step(r: Raw, arch: Architecture, params: readonly Float32Array[], shapes: readonly number[][], b: StepBatch): { loss: number; grads: Float32Array[] } {
+  const p = params.map((v, i) => r.input(v, shapes[i]));
+  const nb = b.n;
+  const inputs: Info[] = [];
+  const outputs: Info[] = [];
+  const pIndex: number[] = [];
+  const dropIndex: number[] = [];
+  const dropMasks: Info[] = [];
+  let h = r.input(b.x, [nb, ...arch.inputShape]);
+  let particles = 0;
+  let maskRow: Info | undefined, maskCol: Info | undefined;
+  if (arch.layers.some((l) => l.kind === 'masked-sum')) {
+    particles = arch.inputShape[0];
+    h = r.reshape(h, [nb * particles, arch.inputShape[1]]);
+    maskRow = r.input(b.mask as Float32Array, [nb, 1, particles]);
+    maskCol = r.input(b.mask as Float32Array, [nb, particles, 1]);
+  }
+  let pi = 0, di = 0;
   for (const l of arch.layers) {
-    const input = h;
+    inputs.push(h);
     pIndex.push(pi);
-    dropoutOf.push(l.kind === 'dropout' ? di : -1);
+    dropIndex.push(l.kind === 'dropout' ? di : -1);
     switch (l.kind) {
-      case 'dense': h = fusedDense(h as tf.Tensor2D, params[pi] as tf.Tensor2D, params[pi + 1], l.activation); pi += 2; break;
-      case 'conv2d': h = fusedConv(h as tf.Tensor4D, params[pi] as tf.Tensor4D, params[pi + 1], l.activation); pi += 2; break;
-      case 'maxpool2d': h = tf.maxPool(h as tf.Tensor4D, l.pool, l.pool, 'valid'); break;
-      case 'global-avg-pool': h = globalAvgPool(h as tf.Tensor4D); break;
-      case 'flatten': h = tf.reshape(h, [h.shape[0], -1]); break;
-      case 'dropout': h = tf.mul(h, inp.dropoutMasks[di++]); break;
+      case 'dense': {
+        const fused = l.activation === 'relu' || l.activation === 'linear';
+        // The kernel takes rank-3 operands (as tf.fused.matMul passes them); reshapes share the data.
+        const y3 = r.run('_FusedMatMul', { a: r.reshape(h, [1, ...h.shape]), b: r.reshape(p[pi], [1, ...shapes[pi]]), bias: p[pi + 1] },
+          { transposeA: false, transposeB: false, activation: fused ? l.activation : 'linear' });
+        h = r.reshape(y3, [h.shape[0], l.units]);
+        if (!fused) h = r.run(activationKernel(l.activation) as string, { x: h });
+        pi += 2;
+        break;
+      }
+      case 'conv2d': {
+        const fused = l.activation === 'relu' || l.activation === 'linear';
+        h = r.run('FusedConv2D', { x: h, filter: p[pi], bias: p[pi + 1] },
+          { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1], activation: fused ? l.activation : 'linear' });
+        if (!fused) h = r.run(activationKernel(l.activation) as string, { x: h });
+        pi += 2;
+        break;
+      }
+      case 'maxpool2d':
+        h = r.run('MaxPool', { x: h }, { filterSize: [l.pool, l.pool], strides: [l.pool, l.pool], pad: 'valid' });
+        break;
+      case 'global-avg-pool': {
+        const [bb, hh, ww, ch] = h.shape;
+        h = r.reshape(r.run('AvgPool', { x: h }, { filterSize: [hh, ww], strides: [hh, ww], pad: 'valid' }), [bb, ch]);
+        break;
+      }
+      case 'flatten':
+        h = r.reshape(h, [h.shape[0], h.shape.slice(1).reduce((x, y) => x * y, 1)]);
+        break;
+      case 'dropout': {
+        const m = r.input(b.dropoutMasks[di++], h.shape);
+        dropMasks.push(m);
+        h = r.run('Multiply', { a: h, b: m });
+        break;
+      }
       case 'masked-sum': {
-        const per = tf.reshape(h, [-1, particles, h.shape[1] as number]);
-        h = tf.sum(tf.mul(per, tf.expandDims(inp.mask as tf.Tensor2D, 2)), 1);
+        // out[b] = mask[b] (1×P) · Φ[b] (P×L)
+        const latent = h.shape[1];
+        h = r.reshape(r.run('BatchMatMul', { a: maskRow as Info, b: r.reshape(h, [nb, particles, latent]) }, { transposeA: false, transposeB: false }), [nb, latent]);
         break;
       }
     }
-    caches.push({ input, output: h });
+    outputs.push(h);
   }
+
   // Loss and dL/dz in JS: the logits are B numbers.
-  const z = h.dataSync() as Float32Array;
-  const nb = z.length;
+  const z = r.read(h);
   const dz = new Float32Array(nb);
   let loss = 0;
   for (let i = 0; i < nb; i++) {
     const zi = z[i];
     const sp = Math.max(zi, 0) + Math.log1p(Math.exp(-Math.abs(zi)));
-    loss += inp.w[i] * (sp - inp.y[i] * zi);
+    loss += b.w[i] * (sp - b.y[i] * zi);
     const sig = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
-    dz[i] = (inp.w[i] * (sig - inp.y[i])) / nb;
+    dz[i] = (b.w[i] * (sig - b.y[i])) / nb;
   }
   loss /= nb;
 
-  const grads: tf.Tensor[] = new Array(pi);
-  let g: tf.Tensor = tf.tensor2d(dz, [nb, 1]);
-  for (let i = arch.layers.length - 1; i >= 0; i--) {
-    const l: LayerSpec = arch.layers[i];
-    const c = caches[i] as Cache;
-    const first = i === firstWeighted(arch);
+  const grads: Info[] = new Array(pi);
+  let g = r.input(dz, [nb, 1]);
+  const first = arch.layers.findIndex((l) => l.kind === 'dense' || l.kind === 'conv2d');
+  for (let i = arch.layers.length - 1; i >= first; i--) {
+    const l = arch.layers[i];
+    const x = inputs[i], y = outputs[i];
     switch (l.kind) {
       case 'dense': {
-        const p = pIndex[i];
-        const [dpre, db] = biasActGrad(g, c.output, l.activation);
-        grads[p] = tf.matMul(c.input as tf.Tensor2D, dpre as tf.Tensor2D, true, false);
-        grads[p + 1] = db;
-        if (!first) g = tf.matMul(dpre as tf.Tensor2D, params[p] as tf.Tensor2D, false, true);
+        const k = pIndex[i];
+        const [dpre, db] = biasActGrad(r, g, y, l.activation);
+        const x3 = r.reshape(x, [1, ...x.shape]), d3 = r.reshape(dpre, [1, ...dpre.shape]);
+        grads[k] = r.reshape(r.run('BatchMatMul', { a: x3, b: d3 }, { transposeA: true, transposeB: false }), shapes[k]);
+        grads[k + 1] = db;
+        if (i !== first) {
+          g = r.reshape(r.run('BatchMatMul', { a: d3, b: r.reshape(p[k], [1, ...shapes[k]]) }, { transposeA: false, transposeB: true }), x.shape);
+        }
         break;
       }
       case 'conv2d': {
-        const p = pIndex[i];
-        const [dpre, db] = biasActGrad(g, c.output, l.activation);
-        const k = params[p] as tf.Tensor4D;
-        grads[p] = tf.engine().runKernel('Conv2DBackpropFilter', { x: c.input, dy: dpre }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: k.shape }) as tf.Tensor;
-        grads[p + 1] = db;
-        if (!first) {
-          g = tf.engine().runKernel('Conv2DBackpropInput', { dy: dpre, filter: k }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', inputShape: c.input.shape, dilations: [1, 1] }) as tf.Tensor;
+        const k = pIndex[i];
+        const [dpre, db] = biasActGrad(r, g, y, l.activation);
+        grads[k] = r.run('Conv2DBackpropFilter', { x, dy: dpre }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: shapes[k] });
+        grads[k + 1] = db;
+        if (i !== first) {
+          g = r.run('Conv2DBackpropInput', { dy: dpre, filter: p[k] }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', inputShape: x.shape, dilations: [1, 1] });
         }
         break;
       }
       case 'maxpool2d':
-        g = tf.engine().runKernel('MaxPoolGrad', { dy: g, input: c.input, output: c.output }, { filterSize: [l.pool, l.pool], strides: [l.pool, l.pool], pad: 'valid' }) as tf.Tensor;
+        g = r.run('MaxPoolGrad', { dy: g, input: x, output: y }, { filterSize: [l.pool, l.pool], strides: [l.pool, l.pool], pad: 'valid' });
         break;
       case 'global-avg-pool': {
-        const [b, hh, ww, ch] = c.input.shape as number[];
-        // (Tile, which broadcastTo runs, is ~30× slower on wasm than a broadcasting multiply.)
-        g = tf.mul(tf.onesLike(c.input), tf.reshape(tf.div(g, hh * ww), [b, 1, 1, ch]));
+        // dX[b, h, w, c] = dy[b, c] / (H·W), filled in JS (a broadcast costs more as kernels)
+        const [bb, hh, ww, ch] = x.shape;
+        const dy = r.read(g);
+        const dx = new Float32Array(bb * hh * ww * ch);
+        const inv = 1 / (hh * ww);
+        for (let q = 0; q < bb; q++) {
+          for (let c = 0; c < ch; c++) dy[q * ch + c] *= inv;
+          for (let s = 0; s < hh * ww; s++) dx.set(dy.subarray(q * ch, (q + 1) * ch), (q * hh * ww + s) * ch);
+        }
+        g = r.input(dx, x.shape);
         break;
       }
       case 'flatten':
-        g = tf.reshape(g, c.input.shape);
+        g = r.reshape(g, x.shape);
         break;
       case 'dropout':
-        g = tf.mul(g, inp.dropoutMasks[dropoutOf[i]]);
+        g = r.run('Multiply', { a: g, b: dropMasks[dropIndex[i]] });
         break;
       case 'masked-sum': {
-        const latent = g.shape[1] as number;
-        g = tf.reshape(tf.mul(tf.expandDims(g, 1), tf.expandDims(inp.mask as tf.Tensor2D, 2)), [-1, latent]);
+        // dΦ[b] = mask[b]ᵀ (P×1) · dy[b] (1×L)
+        const latent = g.shape[1];
+        g = r.reshape(r.run('BatchMatMul', { a: maskCol as Info, b: r.reshape(g, [nb, 1, latent]) }, { transposeA: false, transposeB: false }), [nb * particles, latent]);
         break;
       }
     }
-    if (first) break;
   }
-  return { loss, grads };
-}
-
-function firstWeighted(arch: Architecture): number {
-  return arch.layers.findIndex((l) => l.kind === 'dense' || l.kind === 'conv2d');
+  return { loss, grads: grads.map((t) => r.read(t)) };
 }

@@ -233,26 +233,17 @@ export async function trainNetwork(type: NetworkType, dataset: Dataset, rawSetti
       const nb = Math.min(bs, tr.n - s);
       gatherRows(tr, order, s, nb, perRow, nPart, bx, by, bw, bm);
       const masks = drops.map((d) => {
-        const rows = d.perParticle ? nb * nPart : nb;
-        const m = new Float32Array(rows * d.width);
+        const m = new Float32Array((d.perParticle ? nb * nPart : nb) * d.width);
         const keep = 1 / (1 - d.rate);
         for (let k = 0; k < m.length; k++) m[k] = dropRng.uniform() < d.rate ? 0 : keep;
-        return { m, shape: [rows, d.width] };
+        return m;
       });
-      const grads = tf.tidy(() => {
-        const xb = tf.tensor(bx.subarray(0, nb * perRow), [nb, ...rowShape]);
-        const mb = bm ? tf.tensor2d(bm.subarray(0, nb * nPart), [nb, nPart]) : undefined;
-        const dm = masks.map((d) => tf.tensor2d(d.m, d.shape as [number, number]));
-        const pt = st.params.map((p, i) => tf.tensor(p, shapes[i]));
-        const r = lossAndGrads(arch, pt, { x: xb, y: by.subarray(0, nb), w: bw.subarray(0, nb), mask: mb, dropoutMasks: dm });
-        return [tf.scalar(r.loss), ...r.grads];
+      const r = lossAndGrads(arch, st.params, shapes, {
+        x: bx.subarray(0, nb * perRow), n: nb, y: by.subarray(0, nb), w: bw.subarray(0, nb), mask: bm?.subarray(0, nb * nPart), dropoutMasks: masks,
       });
-      lossSum += (grads[0].dataSync() as Float32Array)[0] * nb;
       st.step++;
-      for (let k = 0; k < st.params.length; k++) {
-        adamUpdate(st.params[k], st.m[k], st.v[k], grads[k + 1].dataSync() as Float32Array, lr, st.step);
-      }
-      grads.forEach((t) => t.dispose());
+      for (let k = 0; k < st.params.length; k++) adamUpdate(st.params[k], st.m[k], st.v[k], r.grads[k], lr, st.step);
+      lossSum += r.loss * nb;
     }
     const loss = lossSum / tr.n;
     const zv = logits(arch, st.params, va.x, va.n, va.mask);

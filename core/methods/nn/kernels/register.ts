@@ -330,7 +330,7 @@ export function registerSimdKernels(): boolean {
 
 /**
  * The stock wasm BatchMatMul is ~10× slower with a transposed operand (strided reads), and dense-layer gradients
- * are exactly those: dW = Xᵀ·dY (TN) and dX = dY·Wᵀ (NT). Up to a few thousand rows, TN is the 1×1 case of our
+ * are exactly those: dW = Xᵀ·dY (TN) and dX = dY·Wᵀ (NT). TN is the 1×1 case of our
  * convolution filter-gradient kernel; tiny one-column products run in JS; everything else transposes the operand
  * explicitly (cheap next to the product: for NT it is the small weight matrix) and takes the stock NN path.
  */
@@ -346,14 +346,14 @@ function batchMatMul(args: Parameters<tf.KernelFunc>[0], orig: tf.KernelFunc, tr
   if (batchA === 1 && batchB === 1 && ta !== tb) {
     // out[k, j] = Σ_n a[n, k] · b[n, j] (TN, the weight gradient Xᵀ·dY)
     const [n, k] = a.shape.slice(-2), j = b.shape[rb - 1];
-    if (memory && ta && j % 4 === 0 && n <= 4096) {
+    if (memory && ta && j % 4 === 0) {
       const out = be.makeOutput([...(ra >= rb ? a.shape : b.shape).slice(0, -2), k, j], 'float32');
       be.typedArrayFromHeap(out).fill(0);
-      // Rows in tiles of t "pixels" (a 1×1 convolution over n/t images of t×1): each tile's rows stay in cache
-      // while all output rows accumulate over them.
+      // Rows in tiles of t "pixels" (a 1×1 convolution over n/t images of 1×t, so the kernel's innermost loop runs
+      // over the tile's rows): each tile stays in cache while all output rows accumulate over it.
       let t = 64;
       while (n % t !== 0) t >>= 1;
-      simdFor(memory).conv_bwd_filter(offset(be, a), offset(be, b), offset(be, out), n / t, t, 1, k, t, 1, j, 1, 1, 1, 0, 0);
+      simdFor(memory).conv_bwd_filter(offset(be, a), offset(be, b), offset(be, out), n / t, 1, t, k, 1, t, j, 1, 1, 1, 0, 0);
       return out as tf.TensorInfo;
     }
     const small = smallMatMul(be, a, b, ta);
