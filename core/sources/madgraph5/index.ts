@@ -5,7 +5,7 @@
 import { openFilesSource, type FilesSource } from '../files';
 import type { ReadOptions } from '../types';
 import type { MadGraph5Generator } from '../../analysis/model';
-import type { Mg5Result } from './runner';
+import { generateMadgraph5, type Mg5Result, type Mg5RunOptions } from './runner';
 import { planMadgraph5, renderDryRun } from './script';
 import { fromGenerator, type Mg5ClusterOptions } from './settings';
 
@@ -29,4 +29,19 @@ export function dryRunMadgraph5(
  */
 export function openMadgraph5Events(result: Mg5Result, opts: ReadOptions = {}): Promise<FilesSource> {
   return openFilesSource({ files: result.files }, { ...opts, crossSection: opts.crossSection ?? result.crossSection });
+}
+
+/**
+ * One call for a pipeline `generate:<sample>` stage: settings from the analysis sample, generation in the fresh
+ * `workDir`, and the resulting events (Σw = banner σ, pb). `cross_section` overrides can be applied by the caller
+ * by rescaling weights, or passed as `read.crossSection`.
+ */
+export async function generateMadgraph5Sample(
+  gen: MadGraph5Generator,
+  ctx: { analysisSeed: number; sample: string; workDir: string; baseDir?: string; cluster?: Mg5ClusterOptions; seed?: number },
+  run: Mg5RunOptions = {},
+  read: ReadOptions = {},
+): Promise<{ result: Mg5Result; source: FilesSource }> {
+  const result = await generateMadgraph5(fromGenerator(gen, ctx), ctx.workDir, run);
+  return { result, source: await openMadgraph5Events(result, read) };
 }

@@ -5,7 +5,8 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync
 import { join } from 'node:path';
 import { checkMg5Tools, findMg5, generateMadgraph5, Mg5LogWatcher, type Mg5Progress } from '../../../core/sources/madgraph5/runner';
 import type { Mg5Settings } from '../../../core/sources/madgraph5/settings';
-import { openMadgraph5Events } from '../../../core/sources/madgraph5/index';
+import { generateMadgraph5Sample, openMadgraph5Events } from '../../../core/sources/madgraph5/index';
+import type { MadGraph5Generator } from '../../../core/analysis/model';
 import { openEventFile } from '../../../core/sources/open';
 import { HmlError } from '../../../core/util/errors';
 import { FIXTURES, REPO, scratch } from '../helpers';
@@ -185,4 +186,16 @@ test('finding MG5 and its tools: clear messages for what is missing', () => {
   assert.throws(() => checkMg5Tools(join(dir, 'bin/mg5_aMC'), { shower: true, detector: true }, env()), (e: unknown) => e instanceof HmlError && /Pythia8.*install pythia8/.test(e.message) && /Delphes.*install Delphes/.test(e.message));
   assert.doesNotThrow(() => checkMg5Tools(join(dir, 'bin/mg5_aMC'), { shower: false, detector: false }, env()));
   assert.equal(existsSync(join(dir, 'bin/mg5_aMC')), true);
+});
+
+test('generateMadgraph5Sample: an analysis generator block to normalised events in one call', async () => {
+  const dir = scratch('mg5-sample');
+  const gen = { engine: 'madgraph5', model: 'sm', processes: ['p p > t t~'], shower: 'none', detector: 'none', madspin: false, events: 100, sqrt_s: 13000, multi_run: 1, pileup: 0 } as MadGraph5Generator;
+  const { result, source } = await generateMadgraph5Sample(gen, { analysisSeed: 42, sample: 'tt', workDir: join(dir, 'generate') }, { executable: MG5, env: env() });
+  assert.equal(result.format, 'lhe');
+  assert.equal(source.nEvents, 100);
+  let sw = 0;
+  for await (const b of source.batches()) for (const w of b.weights) sw += w;
+  assert.ok(Math.abs(sw - 503.647) < 1e-9);
+  assert.match(readFileSync(result.plan.launchScriptPath, 'utf8'), new RegExp(`set iseed ${result.plan.seed}\\n`));
 });
