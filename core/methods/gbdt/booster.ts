@@ -137,7 +137,7 @@ export async function boost(train: BoostInput, valid: BoostInput | undefined, s:
     for (let round = 0; round < s.trees; round++) {
       // One parallel pass: add the previous tree to the margins, reset the row list, gradients; the loss after
       // the previous round comes out of it when that round reports one.
-      const lossPrev = engine.gradients({ applyTree: round > 0, initRows: s.subsample === 1, withLoss: round > 0 && curves[round - 1].loss === -1 });
+      const lossPrev = engine.gradients({ applyTree: round > 0 && s.subsample < 1, initRows: s.subsample === 1, withLoss: round > 0 && curves[round - 1].loss === -1 });
       if (round > 0 && curves[round - 1].loss === -1) {
         curves[round - 1].loss = lossPrev;
         hooks.loss?.(round, lossPrev);
@@ -159,8 +159,10 @@ export async function boost(train: BoostInput, valid: BoostInput | undefined, s:
       }
 
       const tree = growTree(s, engine, cols, n, F, nBins, active, rows, m, scratch, takeHist, pool);
-      // The training margins get this tree in the next gradient pass (in parallel, routed on the bins).
-      shareTree(tree, engine.arrays.tree);
+      // Margins: with every row in the tree, each leaf's row segment gets its value (parallel over positions);
+      // with row subsampling, the next gradient pass routes every row through the tree on its bins.
+      if (s.subsample === 1) engine.addSegments(tree.segments, tree.value, m);
+      else shareTree(tree, engine.arrays.tree);
       let valLoss: number | null = null;
       if (valid && vCodes && vMargin) {
         addTreeBinned(tree, vCodes, valid.n, F, vMargin);
@@ -177,7 +179,7 @@ export async function boost(train: BoostInput, valid: BoostInput | undefined, s:
       const last = round === s.trees - 1 || stop;
       const evalRound = (round + 1) % aucEvery === 0 || last;
       // −1: "filled in by the next gradient pass"; the last round computes its own
-      if (last) engine.gradients({ applyTree: true, initRows: false, withLoss: false, gradients: false });
+      if (last && s.subsample < 1) engine.gradients({ applyTree: true, initRows: false, withLoss: false, gradients: false });
       const loss = last ? logLoss(margin, labelArr, weightArr) : evalRound ? -1 : NaN;
       if (last) hooks.loss?.(round + 1, loss);
       const valAuc = evalRound && hooks.auc && valid && vMargin ? hooks.auc(vMargin, valid.labels, valid.weights) : null;
@@ -216,6 +218,8 @@ interface GrowingTree {
   value: number[];
   gain: number[];
   cover: number[];
+  /** [leaf, begin, end): the positions in `rows` of each leaf's rows (complete without row subsampling). */
+  segments: [number, number, number][];
 }
 
 function growTree(
@@ -232,7 +236,7 @@ function growTree(
   takeHist: () => Float64Array,
   pool: Float64Array[],
 ): GrowingTree {
-  const t: GrowingTree = { feature: [], code: [], defaultLeft: [], left: [], right: [], value: [], gain: [], cover: [] };
+  const t: GrowingTree = { feature: [], code: [], defaultLeft: [], left: [], right: [], value: [], gain: [], cover: [], segments: [] };
   const addNode = (H: number): number => {
     t.feature.push(-1);
     t.code.push(0);
@@ -250,6 +254,7 @@ function growTree(
   const maxLeaves = s.growth === 'lossguide' && s.maxLeaves > 0 ? s.maxLeaves : Infinity;
   const makeLeaf = (c: Candidate): void => {
     t.value[c.node] = (-c.G / (c.H + lambda)) * eta;
+    t.segments.push([c.node, c.begin, c.end]);
     if (c.hist) pool.push(c.hist);
     c.hist = null;
   };
@@ -294,9 +299,9 @@ function growTree(
     leaves++;
     const needL = canSplit(l.depth, l.H) && leaves < maxLeaves;
     const needR = canSplit(r.depth, r.H) && leaves < maxLeaves;
-    if (!needL && !needR) {
-      // Both children are final leaves: no partitioning, since margins are updated by routing every row through
-      // the finished tree.
+    if (!needL && !needR && s.subsample < 1) {
+      // Both children are final leaves and margins will be updated by routing every row through the finished
+      // tree: no partitioning needed.
       t.value[l.node] = (-l.G / (l.H + lambda)) * eta;
       t.value[r.node] = (-r.G / (r.H + lambda)) * eta;
       if (c.hist) pool.push(c.hist);

@@ -74,10 +74,25 @@ export function gradientRange(
 }
 
 /**
+ * Adds each leaf's value to the margins of its rows, for the positions [begin, end) of `rows` (disjoint
+ * positions are disjoint rows, so chunks never touch the same margin).
+ */
+export function marginRange(a: SharedArrays, begin: number, end: number): void {
+  const { rows, margin, segBegin, segEnd, segValue } = a;
+  const count = a.ctrl[CTRL.SEGMENTS];
+  for (let s = 0; s < count; s++) {
+    const sb = segBegin[s] > begin ? segBegin[s] : begin;
+    const se = segEnd[s] < end ? segEnd[s] : end;
+    const v = segValue[s];
+    for (let k = sb; k < se; k++) margin[rows[k]] += v;
+  }
+}
+
+/**
  * Fixed chunking of a row range: depends only on the range length, never on the number of threads, so that
  * chunk partial sums added in chunk order give the same floating-point result for any thread count.
  */
-export const MIN_CHUNK = 8192;
+export const MIN_CHUNK = 4096;
 export const MAX_CHUNKS = 16;
 
 export function chunkCount(length: number): number {
@@ -89,8 +104,8 @@ export function chunkStart(begin: number, length: number, chunks: number, i: num
 }
 
 /** Slots of the shared control block (Int32Array) between the main thread and the workers. */
-export const CTRL = { GEN: 0, DONE: 1, TASK: 2, BEGIN: 3, END: 4, CHUNKS: 5, THREADS: 6, WITH_LOSS: 7, APPLY_TREE: 8, INIT_ROWS: 9, SIZE: 10 } as const;
-export const TASK = { STOP: 0, HIST: 1, GRAD: 2, APPLY: 3 } as const;
+export const CTRL = { GEN: 0, DONE: 1, TASK: 2, BEGIN: 3, END: 4, CHUNKS: 5, THREADS: 6, WITH_LOSS: 7, APPLY_TREE: 8, INIT_ROWS: 9, SEGMENTS: 10, NEXT: 11, SIZE: 12 } as const;
+export const TASK = { STOP: 0, HIST: 1, GRAD: 2, APPLY: 3, MARGIN: 4 } as const;
 
 /**
  * The latest tree in flat form for `applyTree`: per node feature (−1 at leaves), split bin, NaN direction,
@@ -124,6 +139,10 @@ export interface SharedArrays {
   /** Column-major bins (F, n) for routing rows through a tree. */
   cols: Uint8Array;
   tree: SharedTree;
+  /** Leaf row segments of the latest tree (positions in `rows`) and their values, `ctrl[SEGMENTS]` of them. */
+  segBegin: Int32Array;
+  segEnd: Int32Array;
+  segValue: Float64Array;
   F: number;
   rows: Uint32Array;
   grad: Float64Array;
@@ -138,20 +157,25 @@ export interface SharedArrays {
   ctrl: Int32Array;
 }
 
-/** The share of thread `id` (0 = main) of a task: chunks id, id + T, id + 2T … */
-export function runShare(a: SharedArrays, id: number): void {
+/**
+ * Thread `id`'s part of a task (0 = main): chunks are taken from a shared counter, so a thread that wakes late
+ * takes fewer. Which thread computes a chunk never matters: each chunk writes only its own slot or rows.
+ */
+export function runShare(a: SharedArrays, _id: number): void {
   const { ctrl } = a;
   const task = ctrl[CTRL.TASK];
   const begin = ctrl[CTRL.BEGIN];
   const end = ctrl[CTRL.END];
   const chunks = ctrl[CTRL.CHUNKS];
-  const T = ctrl[CTRL.THREADS];
   const L = end - begin;
   const stride = a.F * 512;
-  for (let c = id; c < chunks; c += T) {
+  for (;;) {
+    const c = Atomics.add(ctrl, CTRL.NEXT, 1);
+    if (c >= chunks) break;
     const cb = chunkStart(begin, L, chunks, c);
     const ce = chunkStart(begin, L, chunks, c + 1);
     if (task === TASK.HIST) buildHist(a.partials.subarray(c * stride, (c + 1) * stride), a.codes, a.F, a.rows, cb, ce, a.grad, a.hess);
+    else if (task === TASK.MARGIN) marginRange(a, cb, ce);
     else {
       gradientRange(a, cb, ce, { tree: ctrl[CTRL.APPLY_TREE] === 1, init: ctrl[CTRL.INIT_ROWS] === 1, gradients: task === TASK.GRAD, loss: ctrl[CTRL.WITH_LOSS] === 1, lossAt: 2 * c });
     }

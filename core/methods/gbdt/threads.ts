@@ -2,14 +2,16 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HmlError } from '../../util/errors';
-import { buildHist, chunkCount, CTRL, gradientRange, MAX_CHUNKS, runShare, TASK, type Codes, type SharedArrays, type SharedTree } from './kernels';
+import { buildHist, chunkCount, CTRL, gradientRange, marginRange, MAX_CHUNKS, runShare, TASK, type Codes, type SharedArrays, type SharedTree } from './kernels';
 
 /**
  * Runs the engine's two hot loops (histograms, gradients) on the main thread plus optional worker threads.
  *
  * Determinism: work is cut into chunks whose boundaries depend only on the row-range length (kernels.ts
  * `chunkCount`), each chunk's partial result goes to its own slot, and the main thread adds the slots in chunk
- * order. One thread runs exactly the same chunks and additions, so a model is bit-identical for any thread count.
+ * order. Threads take chunks from a shared counter (load balancing), but which thread computes a chunk does not
+ * change its result, and one thread runs exactly the same chunks and additions: a model is bit-identical for any
+ * thread count.
  *
  * Workers are kept (unref'd) between trainings and block on `Atomics.wait` between tasks, so a task costs a
  * notify and a wait, not a message. Where no worker entry is available (a bundle built without
@@ -43,6 +45,9 @@ export class Engine {
       codes: sharedCodes,
       cols: sharedCols,
       tree,
+      segBegin: i32(maxNodes),
+      segEnd: i32(maxNodes),
+      segValue: f64(maxNodes),
       F,
       rows: new Uint32Array(sab(n * 4)),
       grad: f64(n),
@@ -121,6 +126,20 @@ export class Engine {
     return sw !== 0 ? l / sw : NaN;
   }
 
+  /** Adds leaf values to the margins of their rows: `segments` are [leaf, begin, end) positions in `rows` covering [0, m). */
+  addSegments(segments: [number, number, number][], value: number[], m: number): void {
+    const a = this.arrays;
+    segments.forEach(([leaf, b, e], i) => {
+      a.segBegin[i] = b;
+      a.segEnd[i] = e;
+      a.segValue[i] = value[leaf];
+    });
+    a.ctrl[CTRL.SEGMENTS] = segments.length;
+    const chunks = chunkCount(m);
+    if (chunks === 1) marginRange(a, 0, m);
+    else this.run(TASK.MARGIN, 0, m, chunks, false);
+  }
+
   private run(task: number, begin: number, end: number, chunks: number, withLoss: boolean): void {
     const a = this.arrays;
     const ctrl = a.ctrl;
@@ -129,6 +148,7 @@ export class Engine {
     ctrl[CTRL.END] = end;
     ctrl[CTRL.CHUNKS] = chunks;
     ctrl[CTRL.WITH_LOSS] = withLoss ? 1 : 0;
+    Atomics.store(ctrl, CTRL.NEXT, 0);
     const k = this.workers.length;
     if (k > 0) {
       Atomics.store(ctrl, CTRL.DONE, 0);
