@@ -9,7 +9,7 @@ import type { TrainContext, TrainingCurvePoint, TrainResult } from '../types';
 import { rocAuc } from '../../metrics/roc';
 import { lossAndGrads } from './backprop';
 import { type Architecture, dropoutWidths, initialParams, paramShapes, sizeOf } from './architecture';
-import { initNnBackend, tf } from './backend';
+import { initNnBackend } from './backend';
 import { decodeFloat32, encodeFloat32, logits, makeSaved, NetworkModel } from './model';
 import { applyPreprocessing, fitPreprocessing } from './preprocess';
 import { buildArchitecture, checkDataset, type NetworkSettings, type NetworkType, parseSettings } from './settings';
