@@ -93,6 +93,22 @@ describe('networks train, predict and save', () => {
     assert.ok(r.curves.length < 60, `stopped after ${r.curves.length} epochs`);
   });
 
+  it('balanced class weights pull the mean score of a 1:4 dataset towards 0.5', async () => {
+    const keep: number[] = [];
+    for (let i = 0; i < setData.train.n; i++) if (setData.train.labels[i] === 0 || i % 8 === 1) keep.push(i);
+    const t = setData.train;
+    const sub = (a: DatasetArrays): DatasetArrays => ({
+      n: keep.length, labels: Int8Array.from(keep, (i) => a.labels[i]), weights: Float64Array.from(keep, (i) => a.weights[i]),
+      sample: Int16Array.from(keep, (i) => a.sample[i]), features: Float32Array.from(keep.flatMap((i) => Array.from(a.features!.subarray(i * 6, i * 6 + 6)))),
+    });
+    const imbalanced: Dataset = { ...setData, train: sub(t), validation: undefined };
+    const mean = (a: Float32Array): number => a.reduce((x, y) => x + y, 0) / a.length;
+    const plain = await trainNetwork('mlp', imbalanced, { layers: [8], epochs: 10, learning_rate: 0.02 }, ctx());
+    const balanced = await trainNetwork('mlp', imbalanced, { layers: [8], epochs: 10, learning_rate: 0.02, class_weight: 'balanced' }, ctx());
+    const mPlain = mean(plain.model.predict(imbalanced.train)), mBal = mean(balanced.model.predict(imbalanced.train));
+    assert.ok(mPlain < 0.3 && mBal > 0.4, `mean score ${mPlain} unweighted, ${mBal} balanced`);
+  });
+
   it('saved JSON round-trips to identical predictions', async () => {
     const r = await trainNetwork('mlp', setData, { layers: [8], epochs: 1, scaling: 'minmax' }, ctx());
     const json = JSON.parse(JSON.stringify(r.model.toJSON())) as SavedNetwork;

@@ -20,7 +20,8 @@ import { buildArchitecture, checkDataset, type NetworkSettings, type NetworkType
  * are gathered in JS (no GatherV2), and Adam runs in JS on flat float32 arrays (a handful of small tensors instead
  * of ~10 tfjs ops per weight). Every random choice (initial weights, shuffling, dropout) comes from a seeded
  * stream derived from ctx.seed and the epoch, so a run is reproducible on one backend and resumes exactly from a
- * checkpoint.
+ * checkpoint. The wasm path runs on one thread with a fixed summation order, so ctx.threads cannot change results
+ * (it is not used); tfjs-node and the cpu backend give slightly different (but each reproducible) numbers.
  */
 
 const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
@@ -87,13 +88,12 @@ function cancelled(): HmlError {
 }
 
 /** Class weights × training weights for the rows `rows` of `arr`. */
-function sampleWeights(arr: DatasetArrays, rows: ArrayLike<number>, settings: NetworkSettings, wSig: number, wBkg: number): Float32Array {
+function sampleWeights(arr: DatasetArrays, rows: ArrayLike<number>, wSig: number, wBkg: number): Float32Array {
   const w = new Float32Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
     w[i] = (arr.trainWeights ? arr.trainWeights[r] : 1) * (arr.labels[r] === 1 ? wSig : wBkg);
   }
-  void settings;
   return w;
 }
 
@@ -193,7 +193,7 @@ export async function trainNetwork(type: NetworkType, dataset: Dataset, rawSetti
     const { x, mask } = applyPreprocessing(kind, rowShape, arr, pre, rows);
     const y = new Float32Array(rows.length);
     for (let i = 0; i < rows.length; i++) y[i] = arr.labels[rows[i]];
-    return { x, mask, y, w: sampleWeights(arr, rows, settings, wSig, wBkg), n: rows.length };
+    return { x, mask, y, w: sampleWeights(arr, rows, wSig, wBkg), n: rows.length };
   };
   const tr = mk(dataset.train, trainRows);
   const va = mk(valArr, valRows);
