@@ -9,6 +9,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Analysis } from '../analysis/model';
 import { validateText } from '../analysis/validate';
+import * as builtinGenerator from '../sources/builtin';
 import { HmlError } from '../util/errors';
 import type { StageSpec } from './types';
 
@@ -66,6 +67,12 @@ function fileFingerprints(dir: string, files: readonly string[]): { path: string
   });
 }
 
+/** The built-in generator's output version when it declares one (`BUILTIN_GENERATOR_VERSION`), else 1. */
+function generatorVersion(): number {
+  const v = (builtinGenerator as Record<string, unknown>).BUILTIN_GENERATOR_VERSION;
+  return typeof v === 'number' ? v : 1;
+}
+
 export function planAnalysis(loaded: LoadedAnalysis): StageSpec[] {
   const a = loaded.analysis;
   const specs: StageSpec[] = [];
@@ -73,6 +80,8 @@ export function planAnalysis(loaded: LoadedAnalysis): StageSpec[] {
   for (const name of sampleNames) {
     const g = a.samples[name].generator;
     const settings: Record<string, unknown> = { generator: g, crossSection: a.samples[name].cross_section };
+    // a new generator release that changes its events must regenerate, whatever the engine version
+    if (g.engine === 'builtin') settings.generatorVersion = generatorVersion();
     if (g.engine === 'files') settings.files = fileFingerprints(loaded.dir, g.files);
     if (g.engine === 'madgraph5' && g.cards) settings.cards = fileFingerprints(loaded.dir, Object.values(g.cards).filter((x): x is string => typeof x === 'string'));
     specs.push({ name: `generate:${name}`, kind: 'generate', settings, needs: [] });
