@@ -33,7 +33,7 @@ function newest(dir: string): number {
 
 /** Builds dist/server.cjs with the project's build when it is missing or older than its sources. */
 export function ensureBuilt(): void {
-  let built = 0;
+  let built: number;
   try {
     built = statSync(SERVER).mtimeMs;
   } catch {
