@@ -19,8 +19,10 @@
  * N2MinHeapTiled (tiles + min-heap), N2MHTLazy9 / N2MHTLazy25 (tiles of size R or R/2 with per-tile maximum
  * nearest-neighbour distance so that far tiles are skipped): roughly N^1.5 or better for realistic events.
  */
-import { TWO_PI } from '../physics/fourvector';
 import { HmlError } from '../util/errors';
+
+// local copy: an imported binding is a getter call under tsx's module interop, too slow for the inner loops
+const TWO_PI = 2 * Math.PI;
 
 export type JetAlgorithm = 'antikt' | 'kt' | 'cambridge' | 'genkt';
 export type Strategy = 'N2Plain' | 'N2Tiled' | 'N2MinHeapTiled' | 'N2MHTLazy9' | 'N2MHTLazy25';

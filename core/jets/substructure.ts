@@ -85,27 +85,32 @@ function ktAxes(c: Local, maxN: number, wta: boolean): { y: Float64Array; phi: F
     const y = new Float64Array(N), phi = new Float64Array(N);
     for (let k = 0; k < jets.length; k++) {
       y[k] = cs.rap[jets[k]];
-      phi[k] = cs.phi[jets[k]];
+      const f = cs.phi[jets[k]]; // [0, 2π) → (−π, π]
+      phi[k] = f > Math.PI ? f - 2 * Math.PI : f;
     }
     out.push({ y, phi });
   }
   return out;
 }
 
-/** Σ_i pT,i min_k ΔR_ik^β and, for each particle, the index of its nearest axis. */
-function tauNumerator(c: Local, ax: { y: Float64Array; phi: Float64Array }, nAxes: number, beta: number, assign?: Int32Array): number {
+/** |Δφ| for two azimuths in (−π, π] (one fold is enough). */
+function absDphi(p1: number, p2: number): number {
+  const d = Math.abs(p1 - p2);
+  return d > Math.PI ? 2 * Math.PI - d : d;
+}
+
+/** Σ_i pT,i min_k ΔR_ik^β over the constituents; axes' φ in (−π, π]. */
+function tauNumerator(c: Local, ax: { y: Float64Array; phi: Float64Array }, nAxes: number, beta: number): number {
+  const rap = c.rap, phi = c.phi, pt = c.pt, ay = ax.y, ap = ax.phi;
   let num = 0;
   for (let i = 0; i < c.n; i++) {
-    let best = Infinity, bk = 0;
+    let best = Infinity;
     for (let k = 0; k < nAxes; k++) {
-      const d = dR2(c.rap[i], c.phi[i], ax.y[k], ax.phi[k]);
-      if (d < best) {
-        best = d;
-        bk = k;
-      }
+      const dp = absDphi(phi[i], ap[k]), dy = rap[i] - ay[k];
+      const d = dy * dy + dp * dp;
+      if (d < best) best = d;
     }
-    if (assign) assign[i] = bk;
-    num += c.pt[i] * (beta === 2 ? best : Math.pow(Math.sqrt(best), beta));
+    num += pt[i] * (beta === 2 ? best : beta === 1 ? Math.sqrt(best) : Math.pow(Math.sqrt(best), beta));
   }
   return num;
 }
@@ -118,42 +123,53 @@ function tauNumerator(c: Local, ax: { y: Float64Array; phi: Float64Array }, nAxe
  * this reproduces the Tau values Delphes stores to ~2e-4. A particle exactly on its axis pins that axis.
  */
 function onePass(c: Local, seed: { y: Float64Array; phi: Float64Array }, nAxes: number, beta: number): { y: Float64Array; phi: Float64Array } {
-  const assign = new Int32Array(c.n);
-  const ax = { y: Float64Array.from(seed.y), phi: Float64Array.from(seed.phi) };
+  const n = c.n, rap = c.rap, phi = c.phi, pt = c.pt;
+  const ay = Float64Array.from(seed.y), ap = Float64Array.from(seed.phi);
   const sw = new Float64Array(nAxes), sy = new Float64Array(nAxes), sp = new Float64Array(nAxes);
   const pinned = new Uint8Array(nAxes);
   for (let iter = 0; iter < 1000; iter++) {
-    tauNumerator(c, ax, nAxes, beta, assign);
     sw.fill(0);
     sy.fill(0);
     sp.fill(0);
     pinned.fill(0);
-    for (let i = 0; i < c.n; i++) {
-      const k = assign[i];
-      let dphi = c.phi[i] - ax.phi[k];
-      dphi -= 2 * Math.PI * Math.round(dphi / (2 * Math.PI));
-      const dy = c.rap[i] - ax.y[k];
-      const d = Math.sqrt(dy * dy + dphi * dphi);
-      if (d === 0) {
-        pinned[k] = 1;
+    for (let i = 0; i < n; i++) {
+      let best = Infinity, bk = 0, bdp = 0;
+      for (let k = 0; k < nAxes; k++) {
+        let dp = phi[i] - ap[k];
+        if (dp > Math.PI) dp -= 2 * Math.PI;
+        else if (dp < -Math.PI) dp += 2 * Math.PI;
+        const dy = rap[i] - ay[k];
+        const d = dy * dy + dp * dp;
+        if (d < best) {
+          best = d;
+          bk = k;
+          bdp = dp;
+        }
+      }
+      if (best === 0) {
+        pinned[bk] = 1;
         continue;
       }
-      const w = c.pt[i] * Math.pow(d, beta - 2);
-      sw[k] += w;
-      sy[k] += w * c.rap[i];
-      sp[k] += w * (ax.phi[k] + dphi);
+      const w = beta === 1 ? pt[i] / Math.sqrt(best) : beta === 2 ? pt[i] : pt[i] * Math.pow(Math.sqrt(best), beta - 2);
+      sw[bk] += w;
+      sy[bk] += w * rap[i];
+      sp[bk] += w * (ap[bk] + bdp);
     }
     let moved = 0;
     for (let k = 0; k < nAxes; k++) {
       if (pinned[k] || sw[k] === 0) continue;
-      const ny = sy[k] / sw[k], np = sp[k] / sw[k];
-      moved += dR2(ny, np, ax.y[k], ax.phi[k]);
-      ax.y[k] = ny;
-      ax.phi[k] = np;
+      const ny = sy[k] / sw[k];
+      let np = sp[k] / sw[k];
+      if (np > Math.PI) np -= 2 * Math.PI;
+      else if (np <= -Math.PI) np += 2 * Math.PI;
+      const dp = absDphi(np, ap[k]), dy = ny - ay[k];
+      moved += dy * dy + dp * dp;
+      ay[k] = ny;
+      ap[k] = np;
     }
     if (moved / nAxes < 1e-8) break; // mean squared move below (1e-4)²
   }
-  return ax;
+  return { y: ay, phi: ap };
 }
 
 /**
