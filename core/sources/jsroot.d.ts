@@ -5,7 +5,7 @@ declare module 'jsroot/io' {
 declare module 'jsroot/tree' {
   export class TSelector {
     tgtobj: Record<string, unknown>;
-    addBranch(branch: string, name?: string, direct?: boolean): number;
+    addBranch(branch: string | object, name?: string, direct?: boolean): number;
     Process(entry: number): void;
     Abort(): void;
   }
