@@ -22,8 +22,8 @@
  * batch); jet collections point there through `Collection.constituents`.
  *
  * Only the branches needed for the requested collections are read (plus `Event.Weight`), and of those only the
- * members listed in MEMBERS (split TClonesArray leaves), never whole objects: 5× faster than object reading here. Weights: the
- * `Event.Weight` values, scaled so that Σw = σ over the file when σ is known (from ReadOptions; Delphes'
+ * members listed in MEMBERS (split TClonesArray leaves), never whole objects: 5× faster than object reading here.
+ * Weights: the `Event.Weight` values, scaled so that Σw = σ over the file when σ is known (from ReadOptions; Delphes'
  * `Event.CrossSection` is only trusted when it is positive and above 1e-20 pb).
  */
 import { openFile } from 'jsroot/io';
