@@ -39,6 +39,22 @@ test('same seed gives a byte-identical model, also with row and feature subsampl
   assert.notEqual(JSON.stringify(a.model.toJSON()), JSON.stringify(c.model.toJSON()));
 });
 
+test('worker threads change nothing: 1, 2 and 3 threads give the same model (histograms, gradients, margins, subsampling)', async () => {
+  // ≥ 32,768 rows, so that the engine really starts workers and splits rows into several chunks
+  const train = makeArrays(40000, 5, 21, gaussianRow(0.05));
+  const ds = makeDataset('toy', names, units, train, train);
+  for (const settings of [{ trees: 6, maxDepth: 3 }, { trees: 4, maxDepth: 4, subsample: 0.8, growth: 'lossguide' as const, maxLeaves: 9 }]) {
+    const models: string[] = [];
+    for (const threads of [1, 2, 3]) {
+      const r = await trainGbdt(ds, settings, { seed: 5n, threads });
+      assert.equal(r.backend, `native (${threads} thread${threads > 1 ? 's' : ''})`, 'the workers really ran');
+      models.push(JSON.stringify(r.model.toJSON()));
+    }
+    assert.equal(models[1], models[0]);
+    assert.equal(models[2], models[0]);
+  }
+});
+
 test('saved JSON loads back to a model with identical predictions and tree export', async () => {
   const train = makeArrays(3000, 5, 5, gaussianRow(0.1));
   const ds = makeDataset('toy', names, units, train, train);

@@ -41,6 +41,8 @@ export interface BoostOutput {
   curves: BoostCurvePoint[];
   /** 1-based round with the best validation loss (the number of trees kept). */
   bestRound: number;
+  /** Threads that ran (main thread included). */
+  threads: number;
 }
 
 export interface BoostHooks {
@@ -190,7 +192,7 @@ export async function boost(train: BoostInput, valid: BoostInput | undefined, s:
     }
     if (s.earlyStoppingRounds > 0 && valid && bestRound > 0) trees.length = bestRound;
     else bestRound = trees.length;
-    return { trees, baseMargin, cuts, curves, bestRound };
+    return { trees, baseMargin, cuts, curves, bestRound, threads: engine.threads };
   }
 }
 

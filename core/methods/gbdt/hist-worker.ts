@@ -4,7 +4,7 @@
  * Runs from tsx (via hist-worker-dev.mjs) and from the bundle (dist/gbdt-worker.mjs).
  */
 import { parentPort } from 'node:worker_threads';
-import { CTRL, runShare, TASK, type SharedArrays } from './kernels';
+import { CTRL, runShare, SPIN_MS, TASK, type SharedArrays } from './kernels';
 
 interface BindMessage {
   id: number;
@@ -19,6 +19,10 @@ if (port) {
     let gen = Atomics.load(ctrl, CTRL.GEN);
     port.postMessage({ bound: msg.id });
     for (;;) {
+      // Spin briefly before sleeping: the next task usually follows within a millisecond, and waking a sleeping
+      // thread (a futex wake, worse on virtual machines) costs more than the task itself.
+      const until = performance.now() + SPIN_MS;
+      while (Atomics.load(ctrl, CTRL.GEN) === gen && performance.now() < until);
       Atomics.wait(ctrl, CTRL.GEN, gen);
       gen = Atomics.load(ctrl, CTRL.GEN);
       if (ctrl[CTRL.TASK] === TASK.STOP) break;

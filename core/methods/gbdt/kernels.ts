@@ -103,6 +103,9 @@ export function chunkStart(begin: number, length: number, chunks: number, i: num
   return begin + Math.floor((i * length) / chunks);
 }
 
+/** How long a thread polls for the next task (or for the others to finish) before it sleeps, in ms. */
+export const SPIN_MS = 1;
+
 /** Slots of the shared control block (Int32Array) between the main thread and the workers. */
 export const CTRL = { GEN: 0, DONE: 1, TASK: 2, BEGIN: 3, END: 4, CHUNKS: 5, THREADS: 6, WITH_LOSS: 7, APPLY_TREE: 8, INIT_ROWS: 9, SEGMENTS: 10, NEXT: 11, SIZE: 12 } as const;
 export const TASK = { STOP: 0, HIST: 1, GRAD: 2, APPLY: 3, MARGIN: 4 } as const;

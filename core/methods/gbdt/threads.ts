@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HmlError } from '../../util/errors';
-import { buildHist, chunkCount, CTRL, gradientRange, marginRange, MAX_CHUNKS, runShare, TASK, type Codes, type SharedArrays, type SharedTree } from './kernels';
+import { buildHist, chunkCount, CTRL, gradientRange, marginRange, MAX_CHUNKS, runShare, SPIN_MS, TASK, type Codes, type SharedArrays, type SharedTree } from './kernels';
 
 /**
  * Runs the engine's two hot loops (histograms, gradients) on the main thread plus optional worker threads.
@@ -171,6 +171,9 @@ export class Engine {
 }
 
 function waitFor(ctrl: Int32Array, k: number): void {
+  // poll first (see SPIN_MS), then sleep
+  const until = performance.now() + SPIN_MS;
+  while (Atomics.load(ctrl, CTRL.DONE) < k && performance.now() < until);
   const deadline = Date.now() + 120_000;
   for (;;) {
     const d = Atomics.load(ctrl, CTRL.DONE);

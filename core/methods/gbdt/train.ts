@@ -57,7 +57,7 @@ export async function trainGbdt(dataset: Dataset, settings: Partial<GbdtSettings
   }, ctx.threads ?? Math.min(4, availableParallelism()));
   const model = new GbdtModel(out.trees, out.baseMargin, [...dataset.featureNames], [...dataset.featureUnits], s);
   const curves = out.curves.map((p) => ({ epoch: p.epoch, loss: Number.isFinite(p.loss) ? p.loss : null, val_loss: p.val_loss, val_auc: p.val_auc }));
-  return { model, curves, importances: model.importances(), backend: 'native' };
+  return { model, curves, importances: model.importances(), backend: `native (${out.threads} thread${out.threads > 1 ? 's' : ''})` };
 }
 
 function asInput(a: DatasetArrays, F: number): BoostInput {
