@@ -7,7 +7,7 @@ import { run } from '../../cli/commands/inspect';
 import { HmlError } from '../../core/util/errors';
 import { DELPHES_FILE, HEPMC3_FILE, LHE_RUN01, REPO, scratch } from '../sources/helpers';
 
-/** The real command line (one process start costs seconds under tsx, so only two tests use it). */
+/** The real command line (one process start costs seconds under tsx, so only one test uses it). */
 function hml(args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'cli/main.ts'), ...args], { cwd: REPO, encoding: 'utf8' });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
@@ -37,9 +37,6 @@ test('hml inspect --format json on an LHE file through the real command line', (
   assert.ok(Math.abs(l.weights.sum - 503.647) < 1e-9);
   assert.equal(l.first_event.collections.particle[0].pdg_id, 6);
   assert.ok(Math.abs(l.first_event.collections.particle[0].mass - 173) < 1e-3);
-  const missing = hml(['inspect', '/nonexistent/events.lhe']);
-  assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /\/nonexistent\/events\.lhe.*\[file-not-found\]/);
 });
 
 test('hml inspect on HepMC3 and Delphes files, text output and usage errors', async () => {
@@ -62,6 +59,9 @@ test('hml inspect on HepMC3 and Delphes files, text output and usage errors', as
   assert.equal((await inspect([])).code, 2);
   assert.equal((await inspect([HEPMC3_FILE, '--format', 'xml'])).code, 2);
   assert.equal((await inspect([HEPMC3_FILE, '--bogus'])).code, 2);
+  const missing = await inspect(['/nonexistent/events.lhe']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /\/nonexistent\/events\.lhe.*\[file-not-found\]/);
 });
 
 test('hml inspect on a cut-off file: exit 2, file and event number, JSON error object', async () => {
