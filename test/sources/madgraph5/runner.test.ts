@@ -176,7 +176,7 @@ test('finding MG5 and its tools: clear messages for what is missing', () => {
   assert.equal(tools.pythia8, join(FAKE, 'HEPTools/pythia8'));
   assert.equal(tools.delphes, join(FAKE, 'Delphes'));
   // no ROOT on PATH
-  assert.throws(() => checkMg5Tools(MG5, { shower: true, detector: true }, { PATH: '/usr/bin' }), (e: unknown) => e instanceof HmlError && e.code === 'mg5-missing-tool' && /ROOT/.test(e.message) && !/Pythia8/.test(e.message));
+  assert.throws(() => checkMg5Tools(MG5, { shower: true, detector: true }, { PATH: '/nonexistent' }), (e: unknown) => e instanceof HmlError && e.code === 'mg5-missing-tool' && /ROOT/.test(e.message) && !/Pythia8/.test(e.message));
   // an installation without Pythia8 and Delphes
   const dir = scratch('mg5-bare');
   mkdirSync(join(dir, 'bin'));
