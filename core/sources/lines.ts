@@ -47,8 +47,8 @@ export async function headText(path: string, n: number): Promise<string> {
 }
 
 /**
- * Yields the lines of a text file (without the newline), decompressing gzip on the fly. `lineNumber()` of the
- * returned iterator's owner is not needed: callers count lines themselves.
+ * Yields the lines of a text file (without the line break, CRLF or LF), decompressing gzip on the fly. Callers
+ * count lines themselves for their messages.
  */
 export async function* readLines(path: string): AsyncGenerator<string> {
   const gz = isGzip(path);
