@@ -69,7 +69,9 @@ function fileFingerprints(dir: string, files: readonly string[]): { path: string
 
 /** The built-in generator's output version when it declares one (`BUILTIN_GENERATOR_VERSION`), else 1. */
 function generatorVersion(): number {
-  const v = (builtinGenerator as Record<string, unknown>).BUILTIN_GENERATOR_VERSION;
+  // looked up by a computed name: the export may not exist yet, and a static access makes the bundler warn
+  const name = 'BUILTIN_GENERATOR_VERSION';
+  const v = (builtinGenerator as Record<string, unknown>)[name];
   return typeof v === 'number' ? v : 1;
 }
 

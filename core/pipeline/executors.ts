@@ -61,13 +61,13 @@ const generate: StageExecutor = {
     let batches: AsyncIterable<import('../physics/events').EventBatch>;
     let total: number;
     let crossSection: number | null;
-    let process: string;
+    let processText: string;
     if (g.engine === 'builtin') {
       const { generateBuiltin, nominalCrossSection } = await import('../sources/builtin');
       const pt: [number, number] = [g.pt[0], g.pt[1]];
       crossSection = xsOverride ?? nominalCrossSection(g.process, pt, g.sqrt_s);
       total = g.events;
-      process = g.process;
+      processText = g.process;
       batches = generateBuiltin(
         { process: g.process, events: g.events, pt, sqrtS: g.sqrt_s, pileup: g.pileup, seed: ctx.seed, crossSection: xsOverride },
         { workers: ctx.threads, signal: ctx.signal },
@@ -77,11 +77,29 @@ const generate: StageExecutor = {
       const src = await openFilesSource({ files: g.files, baseFile: loaded.path }, { maxEvents: g.events });
       total = g.events ?? src.nEvents ?? 0;
       crossSection = xsOverride ?? src.crossSection?.value ?? null;
-      process = g.files.join(', ');
+      processText = g.files.join(', ');
       const scale = xsOverride !== undefined && src.crossSection ? xsOverride / src.crossSection.value : 1;
       batches = scale === 1 ? src.batches() : rescale(src.batches(), scale);
     } else {
-      throw new HmlError('engine-not-wired', `sample '${sampleName}': the MadGraph5 engine is not wired into \`hml run\` in this version; generate the events with MadGraph5 and use \`engine: files\` with the Delphes ROOT or HepMC3 output`, { exitCode: 1 });
+      const { generateMadgraph5Sample } = await import('../sources/madgraph5');
+      // the MG5 process folder stays in the stage folder (Delphes ROOT / HepMC3 / LHE kept for the user)
+      const workDir = join(ctx.outDir, 'madgraph5');
+      const { result, source } = await generateMadgraph5Sample(
+        g,
+        { analysisSeed: ctx.analysisSeed, sample: sampleName, workDir, baseDir: loaded.dir },
+        {
+          executable: process.env.HML_MG5_EXECUTABLE,
+          onProgress: (p) => ctx.progress(p.done, p.total, `MadGraph5 steps (${p.stage})`),
+          // CONTRACTS "Progress stream": MadGraph5's own output goes to stderr
+          onLog: (line) => process.stderr.write(`[${sampleName}] ${line}\n`),
+          signal: ctx.signal,
+        },
+      );
+      total = result.nEvents ?? source.nEvents ?? 0;
+      crossSection = xsOverride ?? result.crossSection ?? source.crossSection?.value ?? null;
+      processText = g.processes.join('; ');
+      const scale = xsOverride !== undefined && result.crossSection ? xsOverride / result.crossSection : 1;
+      batches = scale === 1 ? source.batches() : rescale(source.batches(), scale);
     }
     const writer = new EventWriter(join(ctx.outDir, 'events.hmlev'));
     let events = 0;
@@ -102,7 +120,7 @@ const generate: StageExecutor = {
       throw e;
     }
     if (events === 0) throw new HmlError('no-events', `sample '${sampleName}' produced no events`, { exitCode: 1 });
-    const rec: SampleRecord = { sample: sampleName, engine: g.engine, process, events, crossSection, sumWeights };
+    const rec: SampleRecord = { sample: sampleName, engine: g.engine, process: processText, events, crossSection, sumWeights };
     writeFileAtomic(join(ctx.outDir, 'sample.json'), JSON.stringify(rec, null, 1) + '\n');
     return { ...rec };
   },
