@@ -65,16 +65,18 @@ export function generateChunk(req: ChunkRequest, times?: ChunkTimes): EventBatch
   const { gen, det } = generatorFor(req.settings);
   gen.times = times;
   const rng = new FastRng(deriveSeed(req.settings.seed, req.chunk));
+  // capacities from typical rows per event (w-jets, no pile-up) so that the builders rarely grow
+  const n = req.events * (1 + req.settings.pileup);
   const out: DetectorOutput = {
-    particle: new ColBuilder('particle', ['pdg_id', 'charge', 'status', 'vertex'], 1 << 16),
-    track: new ColBuilder('track', ['pdg_id', 'charge', 'vertex'], 1 << 15),
-    eflowtrack: new ColBuilder('eflowtrack', ['pdg_id', 'charge', 'vertex'], 1 << 15),
-    eflowphoton: new ColBuilder('eflowphoton', [], 1 << 14),
-    eflowneutralhadron: new ColBuilder('eflowneutralhadron', [], 1 << 13),
-    tower: new ColBuilder('tower', ['eem', 'ehad'], 1 << 15),
-    missinget: new ColBuilder('missinget', ['met', 'phi'], 512),
+    particle: new ColBuilder('particle', ['pdg_id', 'charge', 'status', 'vertex'], 360 * n),
+    track: new ColBuilder('track', ['pdg_id', 'charge', 'vertex'], 120 * n),
+    eflowtrack: new ColBuilder('eflowtrack', ['pdg_id', 'charge', 'vertex'], 120 * n),
+    eflowphoton: new ColBuilder('eflowphoton', [], 50 * n),
+    eflowneutralhadron: new ColBuilder('eflowneutralhadron', [], 40 * n),
+    tower: new ColBuilder('tower', ['eem', 'ehad'], 100 * n),
+    missinget: new ColBuilder('missinget', ['met', 'phi'], req.events),
   };
-  const parton = new ColBuilder('parton', ['pdg_id', 'status'], 4096);
+  const parton = new ColBuilder('parton', ['pdg_id', 'status'], 8 * req.events);
   const empties = ['electron', 'muon', 'photon'].map((n) => new ColBuilder(n, ['pdg_id', 'charge'], 1));
   const all = [...Object.values(out), parton, ...empties];
   for (let i = 0; i < req.events; i++) {

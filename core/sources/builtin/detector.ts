@@ -159,6 +159,13 @@ export interface DetectorOutput {
   missinget: ColBuilder; // met, phi
 }
 
+function addTrack(b: ColBuilder, px: number, py: number, pz: number, e: number, pdg: number, q: number, vtx: number): void {
+  const k = b.add(px, py, pz, e);
+  b.f[0][k] = pdg;
+  b.f[1][k] = q;
+  b.f[2][k] = vtx;
+}
+
 const B_FIELD_BEND = 0.735; // 0.3·B·R/2 in GeV for B = 3.8 T, R = 1.29 m
 
 export class Detector {
@@ -201,12 +208,8 @@ export class Detector {
           const f = pts / pt;
           const tx = px * f, ty = py * f, tz = pz * f;
           const te = Math.sqrt(tx * tx + ty * ty + tz * tz + m * m);
-          for (const b of [out.track, out.eflowtrack]) {
-            const k = b.add(tx, ty, tz, te);
-            b.f[0][k] = pdg;
-            b.f[1][k] = q;
-            b.f[2][k] = ev.sys[h];
-          }
+          addTrack(out.track, tx, ty, tz, te, pdg, q, ev.sys[h]);
+          addTrack(out.eflowtrack, tx, ty, tz, te, pdg, q, ev.sys[h]);
           metX -= tx;
           metY -= ty;
         }
