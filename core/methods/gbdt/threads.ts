@@ -59,24 +59,31 @@ export class Engine {
       lossPartials: f64(2 * MAX_CHUNKS),
       ctrl: new Int32Array(sab(CTRL.SIZE * 4)),
     };
-    const workers = threads > 1 ? await acquireWorkers(threads - 1) : [];
+    let workers = threads > 1 ? await acquireWorkers(threads - 1) : [];
     // bind every worker to this training's arrays before the first task
-    await Promise.all(
-      workers.map(
-        (wk, i) =>
-          new Promise<void>((resolve, reject) => {
-            const onMsg = (m: { bound?: number }): void => {
-              if (m.bound === i + 1) {
-                wk.off('message', onMsg);
-                resolve();
-              }
-            };
-            wk.on('message', onMsg);
-            wk.once('error', reject);
-            wk.postMessage({ id: i + 1, arrays });
-          }),
-      ),
-    );
+    try {
+      await Promise.all(
+        workers.map(
+          (wk, i) =>
+            new Promise<void>((resolve, reject) => {
+              const onMsg = (m: { bound?: number }): void => {
+                if (m.bound === i + 1) {
+                  wk.off('message', onMsg);
+                  resolve();
+                }
+              };
+              wk.on('message', onMsg);
+              wk.once('error', reject);
+              wk.postMessage({ id: i + 1, arrays });
+            }),
+        ),
+      );
+    } catch {
+      // a worker that cannot bind: run on the main thread alone (same results)
+      poolBroken = true;
+      busy = false;
+      workers = [];
+    }
     arrays.ctrl[CTRL.THREADS] = workers.length + 1;
     return new Engine(arrays, workers);
   }
