@@ -123,7 +123,7 @@ test('lock: a live run makes a second one exit 3 naming the holder; a stale lock
   const analysis = freshAnalysis();
   const runDir = runDirFor(analysis);
   // a live holder: a child run that waits inside its stages
-  const holder = spawn(process.execPath, ['--import', 'tsx', child, analysis, JSON.stringify({ holdMs: 400, jobs: 1 })], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const holder = spawn(process.execPath, ['--import', 'tsx', child, analysis, JSON.stringify({ holdMs: 60_000, jobs: 1 })], { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve) => {
     holder.stdout.on('data', (d: Buffer) => {
       if (d.toString().includes('stage-started')) resolve();

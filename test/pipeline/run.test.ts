@@ -33,6 +33,7 @@ evaluation:
   metrics: [accuracy, auc, max_significance, rejection@0.5]
 export:
   formats: [onnx]
+  dataset: hdf5
 `;
 
 function hml(args: string[], env: Record<string, string> = {}): { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
@@ -99,6 +100,8 @@ test('hml run end to end: NDJSON progress, results.json, table, bundles; second 
   assert.deepEqual(st2.stages.filter((s) => s.status !== 'up-to-date').map((s) => s.stage), ['train:bdt', 'evaluate', 'export']);
   const out = hml(['export', file, '--progress', 'none', '--out', join(file, '..', 'bundles')]);
   assert.equal(out.status, 0, out.stderr);
+  assert.ok(existsSync(join(file, '..', 'bundles', 'datasets', 'feats', 'feats.h5')), 'the dataset is exported when asked');
+  assert.ok(existsSync(join(file, '..', 'bundles', 'datasets', 'feats', 'dataset_card.json')));
   const chk = hml(['check-bundle', join(file, '..', 'bundles')]);
   assert.equal(chk.status, 0, chk.stdout + chk.stderr);
   assert.equal(hml(['clean', file]).status, 0);
