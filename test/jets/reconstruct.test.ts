@@ -30,7 +30,9 @@ test('several inputs: derived collection, constituent refs, pT order, min_pt and
   const jets = reconstruct(batch, 'ak4', { algorithm: 'antikt', r: 0.4, min_pt: 20, max_eta: 2.5 }, ['eflowtrack', 'eflowphoton']);
   const src = batch.collections.get('eflowtrack+eflowphoton');
   assert.ok(src, 'derived collection registered');
-  assert.equal(jets.constituents?.source, 'eflowtrack+eflowphoton');
+  const refs = jets.constituents;
+  assert.ok(refs);
+  assert.equal(refs.source, 'eflowtrack+eflowphoton');
   assert.equal(jets.radius, 0.4);
   assert.deepEqual(Object.keys(src.fields).sort(), ['charge', 'source_collection', 'source_row']);
   for (let ev = 0; ev < batch.size; ev++) {
@@ -46,8 +48,8 @@ test('several inputs: derived collection, constituent refs, pT order, min_pt and
       prev = pt;
       // constituents sum to the jet and map back to the inputs
       let sx = 0;
-      for (let q = jets.constituents.offsets[k]; q < jets.constituents.offsets[k + 1]; q++) {
-        const r = jets.constituents.index[q];
+      for (let q = refs.offsets[k]; q < refs.offsets[k + 1]; q++) {
+        const r = refs.index[q];
         assert.ok(r >= from && r < to);
         const orig = batch.collections.get(src.fields.source_collection[r] === 0 ? 'eflowtrack' : 'eflowphoton');
         assert.equal(orig?.px[src.fields.source_row[r]], src.px[r]);
