@@ -2,7 +2,8 @@
  * One place that turns an analysis path into everything the engine needs (loaded analysis, stage specs,
  * executors, shared context), used by `hml run`, `hml status`, `hml export` and the extension.
  */
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic';
 import { join } from 'node:path';
 import type { ResultsFile } from '../../protocol/results';
 import { loadAnalysisFile, planAnalysis, type LoadedAnalysis } from './analysis-plan';
@@ -32,7 +33,7 @@ export async function runSession(s: Session, o: Omit<RunOptions, 'analysisPath' 
   const out = await runPipeline({ ...o, analysisPath: s.loaded.path, specs: s.specs, executors: PIPELINE_EXECUTORS, seed: s.loaded.analysis.seed, shared: s.shared, versions: s.shared.versions });
   // the results view reads the latest results beside the stage folders
   const ev = out.planned.find((p) => p.name === 'evaluate');
-  if (ev && existsSync(join(out.runDir, ev.folder, 'results.json'))) copyFileSync(join(out.runDir, ev.folder, 'results.json'), join(out.runDir, 'results.json'));
+  if (ev && existsSync(join(out.runDir, ev.folder, 'results.json'))) writeFileAtomic(join(out.runDir, 'results.json'), readFileSync(join(out.runDir, ev.folder, 'results.json')));
   return out;
 }
 
