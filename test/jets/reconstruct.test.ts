@@ -48,8 +48,8 @@ test('several inputs: derived collection, constituent refs, pT order, min_pt and
       prev = pt;
       // constituents sum to the jet and map back to the inputs
       let sx = 0;
-      for (let q = refs.offsets[k]; q < refs.offsets[k + 1]; q++) {
-        const r = refs.index[q];
+      for (let q: number = refs.offsets[k]; q < refs.offsets[k + 1]; q++) {
+        const r: number = refs.index[q];
         assert.ok(r >= from && r < to);
         const orig = batch.collections.get(src.fields.source_collection[r] === 0 ? 'eflowtrack' : 'eflowphoton');
         assert.equal(orig?.px[src.fields.source_row[r]], src.px[r]);
