@@ -8,13 +8,17 @@ import type { GbdtSettings } from './settings';
 /**
  * The boosting engine on plain arrays (no Dataset), used by `trainGbdt` and the benchmark.
  *
- * Design for speed (the target is XGBoost `hist`): features are binned once to a row-major matrix of codes
- * `f · 256 + bin` (uint16), so one histogram update is `hist[2·code] += g; hist[2·code+1] += h` with no index
- * arithmetic; each node owns a contiguous segment of one row-index array that is partitioned in place (stable,
- * so rows stay in ascending order and memory access stays sequential); only the smaller child's histogram is
- * built and the larger one is the parent's minus it (the subtraction trick), reusing the parent's buffer.
+ * Design for speed (the target is XGBoost `hist`): features are binned once (≤ 255 quantile bins + a NaN bin)
+ * to a row-major matrix of codes `f · 256 + bin` (uint16), so one histogram update is
+ * `hist[2·code] += g; hist[2·code+1] += h` with no index arithmetic, and to a column-major uint8 copy for
+ * partitioning; each node owns a contiguous segment of one row-index array that is partitioned in place (stable,
+ * branch-free, so rows stay in ascending order and memory access stays sequential); only the smaller child's
+ * histogram is built and the larger one is the parent's minus it (the subtraction trick), reusing the parent's
+ * buffer; no per-row objects anywhere.
  *
- * Everything is single-threaded and in a fixed order, so the result does not depend on any thread count.
+ * Histograms, gradients and margin updates run on worker threads when asked (threads.ts); their work is cut into
+ * chunks that depend only on the data, and partial sums are added in chunk order, so the model is bit-identical
+ * for any thread count. Tree growth itself (split search, partitioning) runs on the calling thread.
  */
 export interface BoostInput {
   /** Row-major float32 features (n, F); NaN is missing. */
@@ -56,7 +60,6 @@ export interface BoostHooks {
 
 const HIST_STRIDE = 256 * 2; // (g, h) per bin, 256 bins per feature
 const EPS_GAIN = 1e-6; // splits gaining less than this are noise (XGBoost's kRtEps)
-
 
 interface Candidate {
   node: number;
