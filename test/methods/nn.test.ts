@@ -155,6 +155,29 @@ describe('networks train, predict and save', () => {
   });
 });
 
+describe('backends', () => {
+  it('training frees every tensor it allocates (no wasm heap growth from run to run)', async () => {
+    await initNnBackend('wasm');
+    const be = tf.backend() as unknown as { numDataIds(): number };
+    const before = be.numDataIds();
+    const r = await trainNetwork('pfn', cloudData, { phi: [8], f: [8], epochs: 1, dropout: 0.2 }, ctx());
+    r.model.predict(cloudData.test);
+    assert.equal(be.numDataIds(), before);
+  });
+
+  it('asking for tfjs-node when it is not installed is a clear error', async (t) => {
+    let installed = true;
+    try {
+      await import(['@tensorflow', 'tfjs-node'].join('/'));
+    } catch {
+      installed = false;
+    }
+    if (installed) return t.skip('tfjs-node is installed here');
+    await assert.rejects(initNnBackend('node'), (e: unknown) => e instanceof HmlError && e.code === 'nn-backend' && /HML_NN_BACKEND=auto/.test(e.message));
+    assert.equal((await initNnBackend('auto')).name, 'tfjs-wasm+simd');
+  });
+});
+
 describe('bad settings fail before training', () => {
   const never = (): void => assert.fail('training started');
   const cases: [string, () => Promise<unknown>, string][] = [

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { HmlError } from '../../util/errors';
 import { registerSimdKernels } from './kernels/register';
 
 /**
@@ -38,7 +39,9 @@ export function initNnBackend(preference: BackendPreference = 'auto'): Promise<N
 async function select(pref: BackendPreference): Promise<NnBackend> {
   if (pref === 'auto' || pref === 'node') {
     if (await tryTfjsNode()) return { name: 'tfjs-node', tfBackend: 'tensorflow' };
-    if (pref === 'node') throw new Error('@tensorflow/tfjs-node is not installed');
+    if (pref === 'node') {
+      throw new HmlError('nn-backend', "HML_NN_BACKEND asks for '@tensorflow/tfjs-node', which is not installed (or failed to load); install it with `npm install @tensorflow/tfjs-node`, or set HML_NN_BACKEND=auto to use the built-in wasm backend", { exitCode: 1 });
+    }
   }
   if (pref === 'auto' || pref === 'wasm') {
     try {
