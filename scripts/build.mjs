@@ -35,6 +35,8 @@ const entries = [
   { entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.cjs', format: 'cjs' },
   // worker thread of the built-in generator, loaded by dist/cli.mjs from next to itself
   { entryPoints: ['core/sources/builtin/worker.ts'], outfile: 'dist/builtin-worker.mjs', format: 'esm' },
+  // histogram worker threads of the gradient-boosted trees, loaded by dist/cli.mjs from next to itself
+  { entryPoints: ['core/methods/gbdt/hist-worker.ts'], outfile: 'dist/gbdt-worker.mjs', format: 'esm' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 for (const w of [
