@@ -20,7 +20,7 @@ import { CollectionBuilder, type EventBatch } from '../physics/events';
 import { HmlError } from '../util/errors';
 import { simulateDiskFull, temporaryPathFor } from '../util/atomic';
 import { assembleBatch, batchSizeOf, requestedCollections, weightScale } from './batch';
-import { readLines } from './lines';
+import { readLines, scanLineStarts } from './lines';
 import { pdgCharge } from './pdg';
 import type { CrossSection, EventFile, ReadOptions, SourceEventBatch } from './types';
 
@@ -59,7 +59,7 @@ function parseCrossSection(value: string): CrossSection | undefined {
   return { value: t[0], error: Number.isFinite(t[1]) ? t[1] : undefined };
 }
 
-/** Header + counting pass in one go (bounded memory). */
+/** Header + counting pass in one go (bounded memory; particle lines are counted without being decoded). */
 async function scanHepmc3(path: string): Promise<{ header: Hepmc3Header; scan: Scan }> {
   const header: Hepmc3Header = { weightNames: [], attributes: {}, tools: [] };
   const scan: Scan = { nEvents: 0, nParticles: 0, sumWeights: 0 };
@@ -67,52 +67,62 @@ async function scanHepmc3(path: string): Promise<{ header: Hepmc3Header; scan: S
   let started = false;
   let inEvent = false;
   let eventHasWeight = false;
-  for await (const line of readLines(path)) {
-    lineNo++;
-    if (!started) {
-      if (line.trim() === '') continue;
-      if (line.startsWith('HepMC::Version')) {
-        header.version = line.slice(14).trim();
-        continue;
+  let failure: HmlError | undefined;
+  const P = 80, E = 69, W = 87, A = 65, T = 84, H = 72;
+  await scanLineStarts(
+    path,
+    (c) => !started || c === W || c === A || c === T || c === H,
+    (c, line) => {
+      lineNo++;
+      if (!started) {
+        const l = line ?? '';
+        if (l.trim() === '') return;
+        if (l.startsWith('HepMC::Version')) {
+          header.version = l.slice(14).trim();
+          return;
+        }
+        if (l.startsWith('HepMC::Asciiv3-START_EVENT_LISTING')) {
+          started = true;
+          return;
+        }
+        if (l.startsWith('HepMC::IO_GenEvent-START_EVENT_LISTING') || l.startsWith('HepMC::Asciiv2')) {
+          failure = bad(path, 'hepmc3-unsupported-version', `this is a HepMC2 file; convert it to HepMC3 ASCII (HepMC3's convert_example) or give the LHE file instead`, lineNo);
+        } else {
+          failure = bad(path, 'hepmc3-bad-header', `the file is not a HepMC3 ASCII file: expected "HepMC::Version" and "HepMC::Asciiv3-START_EVENT_LISTING" at the top, found "${l.slice(0, 60)}"`, lineNo);
+        }
+        return false;
       }
-      if (line.startsWith('HepMC::Asciiv3-START_EVENT_LISTING')) {
-        started = true;
-        continue;
+      if (c === P) {
+        scan.nParticles++;
+      } else if (c === E) {
+        if (inEvent && !eventHasWeight) scan.sumWeights += 1;
+        scan.nEvents++;
+        inEvent = true;
+        eventHasWeight = false;
+      } else if (c === W) {
+        const l = line!;
+        if (!inEvent) header.weightNames = splitWeightNames(l.slice(2));
+        else {
+          const sp = l.indexOf(' ', 2);
+          scan.sumWeights += Number(sp < 0 ? l.slice(2) : l.slice(2, sp));
+          eventHasWeight = true;
+        }
+      } else if (c === A) {
+        const l = line!;
+        if (!inEvent) {
+          const r = /^A\s+(\S+)\s*(.*)$/.exec(l);
+          if (r) header.attributes[r[1]] = r[2];
+        } else if (l.startsWith('A 0 GenCrossSection ')) {
+          scan.lastCrossSection = parseCrossSection(l.slice(20)) ?? scan.lastCrossSection;
+        }
+      } else if (c === T && !inEvent) {
+        header.tools.push(line!.slice(2));
+      } else if (c === H && line!.startsWith('HepMC::Asciiv3-END_EVENT_LISTING')) {
+        return false;
       }
-      if (line.startsWith('HepMC::IO_GenEvent-START_EVENT_LISTING') || line.startsWith('HepMC::Asciiv2')) {
-        throw bad(path, 'hepmc3-unsupported-version', `the file is a HepMC2 file; convert it to HepMC3 ASCII (HepMC3's convert_example) or give the LHE file instead`, lineNo);
-      }
-      throw bad(path, 'hepmc3-bad-header', `the file is not a HepMC3 ASCII file: expected "HepMC::Version" and "HepMC::Asciiv3-START_EVENT_LISTING" at the top, found "${line.slice(0, 60)}"`, lineNo);
-    }
-    const c = line.charCodeAt(0);
-    if (c === 80 /* P */) {
-      scan.nParticles++;
-    } else if (c === 69 /* E */) {
-      if (inEvent && !eventHasWeight) scan.sumWeights += 1;
-      scan.nEvents++;
-      inEvent = true;
-      eventHasWeight = false;
-    } else if (c === 87 /* W */) {
-      if (!inEvent) header.weightNames = splitWeightNames(line.slice(2));
-      else {
-        const sp = line.indexOf(' ', 2);
-        scan.sumWeights += Number(sp < 0 ? line.slice(2) : line.slice(2, sp));
-        eventHasWeight = true;
-      }
-    } else if (c === 65 /* A */) {
-      const m = /^A\s+(\S+)\s+(\S+)\s*(.*)$/.exec(line);
-      if (!inEvent) {
-        const r = /^A\s+(\S+)\s*(.*)$/.exec(line);
-        if (r) header.attributes[r[1]] = r[2];
-      } else if (m && m[2] === 'GenCrossSection' && m[1] === '0') {
-        scan.lastCrossSection = parseCrossSection(m[3]) ?? scan.lastCrossSection;
-      }
-    } else if (c === 84 /* T */ && !inEvent) {
-      header.tools.push(line.slice(2));
-    } else if (line.startsWith('HepMC::Asciiv3-END_EVENT_LISTING')) {
-      break;
-    }
-  }
+    },
+  );
+  if (failure) throw failure;
   if (!started) throw bad(path, 'hepmc3-bad-header', `the file is empty or not a HepMC3 ASCII file`, 1);
   if (inEvent && !eventHasWeight) scan.sumWeights += 1;
   return { header, scan };

@@ -14,7 +14,7 @@
 import { CollectionBuilder } from '../physics/events';
 import { HmlError } from '../util/errors';
 import { assembleBatch, batchSizeOf, requestedCollections, weightScale } from './batch';
-import { readLines } from './lines';
+import { readLines, scanLineStarts } from './lines';
 import { pdgCharge } from './pdg';
 import type { CrossSection, EventFile, ReadOptions, SourceEventBatch } from './types';
 
@@ -132,24 +132,29 @@ export async function readLheHeader(path: string): Promise<LheHeader> {
   };
 }
 
-/** Counting pass: number of events and the raw Σw (first line of each event), bounded memory. */
+/** Counting pass: number of events and the raw Σw (first line of each event), bounded memory, most lines undecoded. */
 export async function scanLhe(path: string): Promise<{ nEvents: number; sumWeights: number }> {
   let n = 0;
   let sum = 0;
   let expectHead = false;
-  for await (const line of readLines(path)) {
-    if (expectHead) {
-      const t = line.trim().split(/\s+/);
-      sum += Number(t[2]);
-      expectHead = false;
-      continue;
-    }
-    const s = line.trimStart();
-    if (s.startsWith('<event') && (s.length === 6 || s[6] === '>' || s[6] === ' ')) {
-      n++;
-      expectHead = true;
-    }
-  }
+  await scanLineStarts(
+    path,
+    (c) => expectHead || c === 60 /* < */,
+    (_c, line) => {
+      if (line === undefined) return;
+      if (expectHead) {
+        const t = line.trim().split(/\s+/);
+        sum += Number(t[2]);
+        expectHead = false;
+        return;
+      }
+      const s = line.trimStart();
+      if (s.startsWith('<event') && (s.length === 6 || s[6] === '>' || s[6] === ' ')) {
+        n++;
+        expectHead = true;
+      }
+    },
+  );
   return { nEvents: n, sumWeights: sum };
 }
 

@@ -51,30 +51,38 @@ export async function headText(path: string, n: number): Promise<string> {
  * count lines themselves for their messages.
  */
 export async function* readLines(path: string): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  let lines = 0;
+  for await (const chunk of decompressedChunks(path, () => lines)) {
+    const text = rest + decoder.write(chunk);
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break;
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      lines++;
+      yield text.slice(start, end);
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+  }
+  rest += decoder.end();
+  if (rest.length > 0) yield rest.endsWith('\r') ? rest.slice(0, -1) : rest;
+}
+
+/** Decompressed chunks of a plain or gzip file; stream errors become one HmlError naming the file and line. */
+async function* decompressedChunks(path: string, linesSoFar: () => number): AsyncGenerator<Buffer> {
   const gz = isGzip(path);
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   const stream = gz ? raw.pipe(createGunzip()) : raw;
   if (gz) raw.on('error', (e) => stream.destroy(e));
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
-  let lines = 0;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const text = rest + decoder.write(chunk);
-      let start = 0;
-      for (;;) {
-        const nl = text.indexOf('\n', start);
-        if (nl < 0) break;
-        const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        lines++;
-        yield text.slice(start, end);
-        start = nl + 1;
-      }
-      rest = text.slice(start);
-    }
+    for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
   } catch (err) {
     if (err instanceof HmlError) throw err;
     const msg = (err as Error).message;
+    const lines = linesSoFar();
     throw new HmlError(
       gz ? 'gzip-corrupt' : 'file-read-error',
       gz
@@ -86,6 +94,35 @@ export async function* readLines(path: string): AsyncGenerator<string> {
     stream.destroy();
     raw.destroy();
   }
-  rest += decoder.end();
-  if (rest.length > 0) yield rest.endsWith('\r') ? rest.slice(0, -1) : rest;
+}
+
+/**
+ * Fast counting pass over the lines of a (plain or gzip) ASCII file without decoding most of them: `onLine` gets
+ * every line's first non-blank byte (10 for an empty line), and the line's text (latin1, line break removed) only
+ * when `wantText(thatByte)`. Returning false from `onLine` stops the scan.
+ */
+export async function scanLineStarts(path: string, wantText: (firstByte: number) => boolean, onLine: (firstByte: number, text: string | undefined) => boolean | void): Promise<void> {
+  let carry: Buffer | undefined;
+  let lines = 0;
+  const emit = (data: Buffer, start: number, end: number): boolean => {
+    lines++;
+    let k = start;
+    while (k < end && (data[k] === 32 || data[k] === 9)) k++;
+    const first = k < end ? data[k] : 10;
+    let e = end;
+    if (e > start && data[e - 1] === 13) e--;
+    return onLine(first, wantText(first) ? data.toString('latin1', start, e) : undefined) !== false;
+  };
+  for await (const chunk of decompressedChunks(path, () => lines)) {
+    const data = carry ? Buffer.concat([carry, chunk]) : chunk;
+    let pos = 0;
+    for (;;) {
+      const nl = data.indexOf(10, pos);
+      if (nl < 0) break;
+      if (!emit(data, pos, nl)) return;
+      pos = nl + 1;
+    }
+    carry = pos < data.length ? Buffer.from(data.subarray(pos)) : undefined;
+  }
+  if (carry && carry.length > 0) emit(carry, 0, carry.length);
 }
