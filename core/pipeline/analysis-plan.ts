@@ -75,6 +75,30 @@ function generatorVersion(): number {
   return typeof v === 'number' ? v : 1;
 }
 
+/**
+ * Before running: every event file named without a glob must exist (a missing input is bad input, exit 2,
+ * reported before any stage starts rather than as a failed stage halfway through).
+ */
+export function checkInputFiles(loaded: LoadedAnalysis): void {
+  for (const [name, smp] of Object.entries(loaded.analysis.samples)) {
+    const g = smp.generator;
+    const paths = g.engine === 'files' ? g.files : g.engine === 'madgraph5' && g.cards ? Object.values(g.cards).filter((x): x is string => typeof x === 'string') : [];
+    for (const f of paths) {
+      if (/[*?[\]{}]/.test(f)) continue;
+      const p = isAbsolute(f) ? f : resolve(loaded.dir, f);
+      try {
+        statSync(p);
+      } catch {
+        const line = loaded.text.split('\n').findIndex((l) => l.includes(f));
+        throw new HmlError('file-not-found', `sample '${name}': ${f} does not exist (looked for ${p}); fix the path (relative paths start at the analysis file's folder)`, {
+          exitCode: 2,
+          location: { file: loaded.path, line: line >= 0 ? line + 1 : undefined, column: line >= 0 ? loaded.text.split('\n')[line].indexOf(f) + 1 : undefined },
+        });
+      }
+    }
+  }
+}
+
 export function planAnalysis(loaded: LoadedAnalysis): StageSpec[] {
   const a = loaded.analysis;
   const specs: StageSpec[] = [];

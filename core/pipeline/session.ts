@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomic';
 import { join } from 'node:path';
 import type { ResultsFile } from '../../protocol/results';
-import { loadAnalysisFile, planAnalysis, type LoadedAnalysis } from './analysis-plan';
+import { checkInputFiles, loadAnalysisFile, planAnalysis, type LoadedAnalysis } from './analysis-plan';
 import { PIPELINE_EXECUTORS, type PipelineShared } from './executors';
 import { runDirFor } from './rundir';
 import { runPipeline, type RunOptions, type RunOutcome } from './runner';
@@ -30,6 +30,7 @@ export function openSession(analysisPath: string, opts: { withExport?: boolean }
 }
 
 export async function runSession(s: Session, o: Omit<RunOptions, 'analysisPath' | 'specs' | 'executors' | 'seed' | 'shared'>): Promise<RunOutcome> {
+  checkInputFiles(s.loaded);
   const out = await runPipeline({ ...o, analysisPath: s.loaded.path, specs: s.specs, executors: PIPELINE_EXECUTORS, seed: s.loaded.analysis.seed, shared: s.shared, versions: s.shared.versions });
   // the results view reads the latest results beside the stage folders
   const ev = out.planned.find((p) => p.name === 'evaluate');

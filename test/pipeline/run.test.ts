@@ -130,6 +130,10 @@ test('bad input: missing file and invalid analysis exit 2 with a location; a fai
   const r = hml(['run', bad, '--progress', 'none']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /tiny\.hml\.yaml:\d+:\d+/);
+  const noFile = analysisFile(ANALYSIS.replace('generator: { engine: builtin, process: qcd-jets, events: 200, pt: [250, 300] }', 'generator: { engine: files, files: [missing/events.hepmc] }'));
+  const nf = hml(['run', noFile, '--progress', 'none']);
+  assert.equal(nf.status, 2, nf.stderr);
+  assert.match(nf.stderr, /tiny\.hml\.yaml:\d+:\d+: .*missing\/events\.hepmc does not exist/);
   const usage = hml(['run', bad, '--jobs', 'x']);
   assert.equal(usage.status, 2);
   // ENOSPC while writing the dataset: the stage fails, the events stay, nothing half-written is kept
