@@ -292,3 +292,33 @@ test('top soft-drop mass relative width ≥ 8 %', { todo: 'measured 7–8 % (cor
 test('W vs QCD multivariate AUC in [0.88, 0.98]', { todo: 'W + jet: ≈ 0.84–0.86 (≈ 23 % of transverse W fail soft drop); W + Z(→νν̄): ≈ 0.999 (ΔR of the prongs vs back-to-back QCD, no ISR)' }, async () => {
   assert.deepEqual((await gates()).failures.bdt, []);
 });
+
+test('pile-up adds soft interactions tagged by vertex; progress is reported and generation can be cancelled', async () => {
+  const count = async (pileup: number): Promise<{ particles: number; puTracks: number; tracks: number }> => {
+    const [b] = await collect({ process: 'z-jets', events: 100, pt: [250, 300], seed: 3n, pileup, batchSize: 100 });
+    const p = b.collections.get('particle')!;
+    const t = b.collections.get('eflowtrack')!;
+    return { particles: p.px.length / b.size, puTracks: t.fields.vertex.filter((v) => v > 0).length / b.size, tracks: t.px.length / b.size };
+  };
+  const off = await count(0);
+  const on = await count(20);
+  assert.equal(off.puTracks, 0);
+  // ≈ 0.95 × 7 × 2π ≈ 42 charged per interaction, ~ 80 % tracked within |η| < 2.5 of 3.5
+  assert.ok(on.puTracks > 20 * 15 && on.puTracks < 20 * 45, `pile-up tracks per event ${on.puTracks}`);
+  assert.ok(on.particles > off.particles + 20 * 50, `particles ${off.particles} → ${on.particles}`);
+
+  const seen: number[] = [];
+  const ac = new AbortController();
+  let batches = 0;
+  await assert.rejects(async () => {
+    for await (const _ of generateBuiltin({ process: 'qcd-jets', events: 4 * CHUNK_EVENTS, pt: [250, 300], seed: 1n, batchSize: CHUNK_EVENTS }, { workers: 2, signal: ac.signal, onProgress: (done) => seen.push(done) })) {
+      batches++;
+      if (batches === 2) ac.abort();
+    }
+  }, /cancelled/);
+  assert.equal(batches, 2);
+  assert.deepEqual(seen.slice(0, 2), [CHUNK_EVENTS, 2 * CHUNK_EVENTS]);
+  await assert.rejects(async () => {
+    for await (const _ of generateBuiltin({ process: 'top-jets', events: 10, pt: [250, 300], seed: 1n, recoil: 'invisible' })) void _;
+  }, /recoil/);
+});

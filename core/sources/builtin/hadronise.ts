@@ -221,19 +221,7 @@ export function hadroniseSystem(pl: PList, partons: ArrayLike<number>, passiveFr
       const pn = Math.sqrt(P4[0] * P4[0] + P4[1] * P4[1] + P4[2] * P4[2]);
       if (pn <= 0) continue;
       const nx = P4[0] / pn, ny = P4[1] / pn, nz = P4[2] / pn;
-      if (pl.pdg[i] === 21) {
-        // a gluon fragments as a collinear q q̄ pair sharing z : 1 − z, z from z² + (1 − z)²
-        let z = 0.5;
-        for (let k = 0; k < 100; k++) {
-          z = rng.uniform();
-          if (rng.uniform() <= z * z + (1 - z) * (1 - z)) break;
-        }
-        const f = lightFlavour(rng);
-        fragmentQuark(f, z * E, nx, ny, nz, out, 0, rng);
-        fragmentQuark(-f, (1 - z) * E, nx, ny, nz, out, 0, rng);
-      } else {
-        fragmentQuark(pl.pdg[i], E, nx, ny, nz, out, 0, rng);
-      }
+      fragmentParton(pl.pdg[i], E, nx, ny, nz, out, rng);
     }
     ok = repair(out, passiveFrom, M);
   }
@@ -258,14 +246,23 @@ const MIN_SYSTEM_MASS = 5;
 function fragmentInLab(pl: PList, i: number, out: PList, rng: FastRng): void {
   const pn = Math.sqrt(pl.px[i] * pl.px[i] + pl.py[i] * pl.py[i] + pl.pz[i] * pl.pz[i]);
   if (pn <= 0) return;
-  const nx = pl.px[i] / pn, ny = pl.py[i] / pn, nz = pl.pz[i] / pn;
-  if (pl.pdg[i] === 21) {
-    const f = lightFlavour(rng);
-    fragmentQuark(f, 0.5 * pl.e[i], nx, ny, nz, out, 0, rng);
-    fragmentQuark(-f, 0.5 * pl.e[i], nx, ny, nz, out, 0, rng);
-  } else {
-    fragmentQuark(pl.pdg[i], pl.e[i], nx, ny, nz, out, 0, rng);
+  fragmentParton(pl.pdg[i], pl.e[i], pl.px[i] / pn, pl.py[i] / pn, pl.pz[i] / pn, out, rng);
+}
+
+/** A quark fragments directly; a gluon as a collinear q q̄ pair sharing z : 1 − z, z from z² + (1 − z)². */
+function fragmentParton(pdg: number, E: number, nx: number, ny: number, nz: number, out: PList, rng: FastRng): void {
+  if (pdg !== 21) {
+    fragmentQuark(pdg, E, nx, ny, nz, out, 0, rng);
+    return;
   }
+  let z = 0.5;
+  for (let k = 0; k < 100; k++) {
+    z = rng.uniform();
+    if (rng.uniform() <= z * z + (1 - z) * (1 - z)) break;
+  }
+  const f = lightFlavour(rng);
+  fragmentQuark(f, z * E, nx, ny, nz, out, 0, rng);
+  fragmentQuark(-f, (1 - z) * E, nx, ny, nz, out, 0, rng);
 }
 
 function toRest(out: PList, h: number, bx: number, by: number, bz: number, gamma: number): void {

@@ -114,7 +114,7 @@ class Pool {
       });
       w.on('error', (err) => this.fail(w, err));
       w.on('exit', (code) => {
-        if (code !== 0) this.fail(w, new Error(`worker exited with code ${code}`));
+        if (code !== 0 && !this.closing) this.fail(w, new Error(`worker exited with code ${code}`));
       });
       this.workers.push(w);
     }
@@ -148,7 +148,10 @@ class Pool {
     });
   }
 
+  private closing = false;
+
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
@@ -194,7 +197,12 @@ export async function* generateBuiltin(settings: BuiltinSettings, opts: BuiltinO
       if (opts.signal?.aborted) throw abortError();
       let batch: EventBatch;
       if (pool) {
-        for (let k = c; k < Math.min(nChunks, c + window); k++) if (!ahead.has(k)) ahead.set(k, pool.run(request(k)));
+        for (let k = c; k < Math.min(nChunks, c + window); k++) {
+          if (ahead.has(k)) continue;
+          const p = pool.run(request(k));
+          p.catch(() => undefined); // chunks still in flight when the consumer stops must not be unhandled rejections
+          ahead.set(k, p);
+        }
         const p = ahead.get(c) as Promise<EventBatch>;
         ahead.delete(c);
         try {

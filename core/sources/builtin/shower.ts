@@ -270,7 +270,6 @@ function tryEmission(pl: PList, i: number, k: number, side: number, t: number, z
   else masslessKinematics(pl, i, j, k, t, z, y, phi);
 
   // colour (§2.7); i keeps the z share, j takes 1 − z
-  const pdg = pl.pdg[i];
   const b = tags.fresh();
   if (kernel === K_QG) {
     if (side === 0) {
@@ -311,7 +310,6 @@ function tryEmission(pl: PList, i: number, k: number, side: number, t: number, z
       pl.acol[j] = 0;
     }
   }
-  void pdg;
   return j;
 }
 

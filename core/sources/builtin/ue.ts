@@ -23,6 +23,10 @@ export interface SoftParams {
   shape: number;
 }
 
+/**
+ * ρ_ch = 1.8, not the reference's 2.5: with this p_T spectrum 2.5 gives 1.12 charged particles per unit η·φ above
+ * 0.5 GeV, whereas PHYSICS.md §4 states the density should be 0.8; 1.8 gives that 0.8 (docs/physics.md).
+ */
 export const UE_PARAMS: SoftParams = { rho: 1.8, p0: 1.5, etaMax: 3.5, shape: 2 };
 export const PILEUP_PARAMS: SoftParams = { rho: 0.95, p0: 1.3, etaMax: 3.5, shape: 2 };
 
