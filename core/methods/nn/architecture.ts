@@ -14,7 +14,8 @@ import type { Rng } from '../../util/random';
  * height and width), flatten, dropout (identity at inference), masked-sum (PFN: Σ over particles of the
  * per-particle features times the mask; the dense layers before it act on each particle separately).
  */
-export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'linear';
+/** selu: 1.0507009873554805 · (x > 0 ? x : 1.6732632423543772 · (eˣ − 1)) (Klambauer et al.; tfjs's constants). */
+export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'selu' | 'linear';
 
 export type LayerSpec =
   | { kind: 'dense'; inputs: number; units: number; activation: Activation }
@@ -65,6 +66,7 @@ export function activate(x: tf.Tensor, a: Activation): tf.Tensor {
     case 'tanh': return tf.tanh(x);
     case 'sigmoid': return tf.sigmoid(x);
     case 'elu': return tf.elu(x);
+    case 'selu': return tf.selu(x);
     case 'linear': return x;
   }
 }

@@ -76,8 +76,10 @@ class Raw {
   }
 }
 
+const SELU_SCALE = 1.0507009873554805, SELU_ALPHA = 1.6732632423543772;
+
 function activationKernel(a: Activation): string | undefined {
-  return a === 'tanh' ? 'Tanh' : a === 'sigmoid' ? 'Sigmoid' : a === 'elu' ? 'Elu' : undefined;
+  return a === 'tanh' ? 'Tanh' : a === 'sigmoid' ? 'Sigmoid' : a === 'elu' ? 'Elu' : a === 'selu' ? 'Selu' : undefined;
 }
 
 /** dpre = dy ⊙ act′ expressed through the layer output y, and the bias gradient Σ over all but the last axis. */
@@ -95,6 +97,14 @@ function biasActGrad(r: Raw, dy: Info, y: Info, act: Activation): [Info, Info] {
     case 'sigmoid': {
       const one = r.input(Float32Array.of(1), []);
       dpre = r.run('Multiply', { a: dy, b: r.run('Multiply', { a: y, b: r.run('Sub', { a: one, b: y }) }) });
+      break;
+    }
+    case 'selu': {
+      // selu′ through y: scale for y > 0, else y + scale·alpha
+      const zero = r.input(Float32Array.of(0), []), scale = r.input(Float32Array.of(SELU_SCALE), []);
+      const shifted = r.run('Add', { a: y, b: r.input(Float32Array.of(SELU_SCALE * SELU_ALPHA), []) });
+      const d = r.run('Select', { condition: r.run('Greater', { a: y, b: zero }), t: r.run('Multiply', { a: r.run('OnesLike', { x: y }), b: scale }), e: shifted });
+      dpre = r.run('Multiply', { a: dy, b: d });
       break;
     }
     case 'tanh': {

@@ -17,7 +17,11 @@ export interface CommonSettings {
   epochs: number;
   batchSize: number;
   learningRate: number;
-  /** Stop when the validation loss has not improved by `minDelta` for `patience` epochs; 0 = never stop early. */
+  /**
+   * Stop when the validation loss has not improved by `minDelta` for `patience` epochs; 0 = never stop early.
+   * Defaults follow core/analysis/schema.ts (epochs 20, batch 128, early stopping off, mlp [32, 32], cnn filters
+   * [8, 16, 32] + dense [64], pfn Φ [100, 100, 128] and F [100, 100]).
+   */
   patience: number;
   minDelta: number;
   /** Restore the weights of the epoch with the lowest validation loss when training ends. */
@@ -36,12 +40,12 @@ export interface CnnSettings extends CommonSettings { filters: number[]; kernelS
 export interface PfnSettings extends CommonSettings { phi: number[]; f: number[] }
 export type NetworkSettings = MlpSettings | CnnSettings | PfnSettings;
 
-const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'sigmoid', 'elu', 'linear'];
+const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'sigmoid', 'elu', 'selu', 'linear'];
 
-function intList(type: NetworkType, key: string, v: unknown, def: number[], loc?: SourceLocation): number[] {
+function intList(type: NetworkType, key: string, v: unknown, def: number[], loc?: SourceLocation, allowEmpty = false): number[] {
   if (v === undefined) return def;
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isInteger(x) || x < 1 || x > 4096)) {
-    throw settingError(type, key, v, 'a list of integers from 1 to 4096 (units per layer)', loc);
+  if (!Array.isArray(v) || (!allowEmpty && v.length === 0) || v.some((x) => typeof x !== 'number' || !Number.isInteger(x) || x < 1 || x > 65536)) {
+    throw settingError(type, key, v, `a list of ${allowEmpty ? '' : 'one or more '}integers from 1 to 65536 (units per layer)`, loc);
   }
   return v as number[];
 }
@@ -62,13 +66,16 @@ export function parseSettings(type: NetworkType, raw: Record<string, unknown>, l
   if (epochs !== undefined && (typeof epochs !== 'number' || epochs < 1)) {
     throw settingError(type, 'epochs', epochs, 'an integer ≥ 1 (the number of passes over the training data)', loc);
   }
+  // early_stopping: the patience in epochs as the analysis schema spells it (0 = off), or true / false / { patience }.
   const es = get('earlyStopping');
-  let patience = int('patience', 5, 0, 10000);
+  let patience = int('patience', 0, 0, 100000);
   if (es === false) patience = 0;
-  else if (es !== undefined && es !== true) {
-    if (typeof es !== 'object' || es === null) throw settingError(type, 'early_stopping', es, 'true, false or { patience, min_delta }', loc);
+  else if (es === true) patience = patience || 5;
+  else if (typeof es === 'number') patience = checkInteger(type, 'early_stopping', es, 0, 100000, loc);
+  else if (es !== undefined) {
+    if (typeof es !== 'object' || es === null) throw settingError(type, 'early_stopping', es, 'a patience in epochs (0 = off), true, false or { patience }', loc);
     const e = es as Record<string, unknown>;
-    if (pickSetting(e, 'patience') !== undefined) patience = checkInteger(type, 'early_stopping.patience', pickSetting(e, 'patience'), 0, 10000, loc);
+    if (pickSetting(e, 'patience') !== undefined) patience = checkInteger(type, 'early_stopping.patience', pickSetting(e, 'patience'), 0, 100000, loc);
   }
   const cw = get('classWeight');
   let classWeight: ClassWeight;
@@ -87,30 +94,31 @@ export function parseSettings(type: NetworkType, raw: Record<string, unknown>, l
   else if (fillRaw !== undefined) throw settingError(type, 'fill', fillRaw, "'below-min', 'mean' or a number", loc);
 
   const common: CommonSettings = {
-    epochs: int('epochs', 10, 1, 100000),
-    batchSize: int('batchSize', type === 'cnn' ? 128 : 256, 1, 1 << 20),
+    epochs: int('epochs', 20, 1, 100000),
+    batchSize: int('batchSize', 128, 1, 1 << 20),
     learningRate: num('learningRate', 1e-3, 0, 10, true),
     patience,
     minDelta: num('minDelta', 0, 0, 1e9),
     restoreBest: get('restoreBest') === undefined ? true : get('restoreBest') === true,
     classWeight,
-    scaling: oneOf(type, 'scaling', get('scaling'), ['none', 'minmax', 'standard'] as const, type === 'cnn' ? 'none' : 'standard', loc),
+    // `scale` is the analysis schema's name; `scaling` is accepted too.
+    scaling: oneOf(type, get('scale') !== undefined ? 'scale' : 'scaling', get('scale') ?? get('scaling'), ['none', 'minmax', 'standard'] as const, type === 'cnn' ? 'none' : 'standard', loc),
     fill,
     validationFraction: num('validationFraction', 0.2, 0, 0.9, true),
     activation: oneOf(type, 'activation', get('activation'), ACTIVATIONS, 'relu', loc),
     dropout: num('dropout', 0, 0, 0.95),
   };
-  if (type === 'mlp') return { ...common, layers: intList(type, 'layers', get('layers'), [64, 64], loc) };
+  if (type === 'mlp') return { ...common, layers: intList(type, 'layers', get('layers'), [32, 32], loc) };
   if (type === 'cnn') {
     return {
       ...common,
       filters: intList(type, 'filters', get('filters'), [8, 16, 32], loc),
-      kernelSize: int('kernelSize', 3, 1, 15),
-      pool: int('pool', 2, 1, 8),
-      dense: intList(type, 'dense', get('dense'), [32], loc),
+      kernelSize: get('kernel') !== undefined ? checkInteger(type, 'kernel', get('kernel'), 1, 31, loc) : int('kernelSize', 3, 1, 31),
+      pool: int('pool', 2, 1, 16),
+      dense: intList(type, 'dense', get('dense'), [64], loc, true),
     };
   }
-  return { ...common, phi: intList(type, 'phi', get('phi'), [64, 64, 64], loc), f: intList(type, 'f', get('f'), [64, 64], loc) };
+  return { ...common, phi: intList(type, 'phi', get('phi'), [100, 100, 128], loc), f: intList(type, 'f', get('f'), [100, 100], loc) };
 }
 
 /**
@@ -150,7 +158,7 @@ export function buildArchitecture(type: NetworkType, settings: NetworkSettings, 
     let ch = rowShape[2];
     s.filters.forEach((f, i) => {
       layers.push({ kind: 'conv2d', inChannels: ch, filters: f, kernel: s.kernelSize, activation: act, padding: 'same' });
-      if (i < s.filters.length - 1) layers.push({ kind: 'maxpool2d', pool: s.pool });
+      if (i < s.filters.length - 1 && s.pool > 1) layers.push({ kind: 'maxpool2d', pool: s.pool });
       ch = f;
     });
     layers.push({ kind: 'global-avg-pool' });
