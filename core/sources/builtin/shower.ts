@@ -9,7 +9,7 @@
 import type { FastRng } from '../../util/random';
 import { ALPHA_S_MZ, CA, CF, M_B_QUARK, M_C_QUARK, TR, alphaS } from './constants';
 import { boost, directionAround, kallen } from './kinematics';
-import { ST_ACTIVE, ST_ANCHOR, type PList } from './record';
+import { ST_ACTIVE, type PList } from './record';
 
 export interface ShowerParams {
   /** Cut-off in k_T² (GeV²). */
@@ -40,7 +40,7 @@ export class ColourTags {
 function canEmit(pl: PList, i: number): boolean {
   if (pl.status[i] !== ST_ACTIVE) return false;
   const a = pl.pdg[i] < 0 ? -pl.pdg[i] : pl.pdg[i];
-  return a === 21 || (a >= 1 && a <= 5);
+  return a === 21 || (a >= 1 && a <= 6);
 }
 
 /** Scratch state for one shower call, reused (grows as needed). */
@@ -239,34 +239,42 @@ export function showerSystem(pl: PList, members: ArrayLike<number>, tStart: numb
  * PHYSICS.md §2.4 steps 4–6 with the kinematics of §2.5 and the colour rules of §2.7.
  */
 function tryEmission(pl: PList, i: number, k: number, side: number, t: number, z: number, kernel: number, aMax: number, p: ShowerParams, tags: ColourTags, rng: FastRng): number {
-  const mk = pl.status[k] === ST_ANCHOR ? pl.m[k] : 0;
+  // masses: the top quark as emitter (radiation before its decay), the W in t → bW or a top as spectator
+  const mi = pl.m[i];
+  const mk = pl.m[k];
   const sik = 2 * pl.dot(i, k);
   const y = t / (sik * z * (1 - z));
   if (y > 1) return -1;
   let w = (1 - y) * (alphaS(t, p.alphaSMz) / aMax);
   let flav = 0;
-  if (kernel === K_QG) w *= (2 / (1 - z * (1 - y)) - (1 + z)) * (1 - z) * 0.5;
+  // quasi-collinear massive q → qg kernel: the −m²/(p_i·p_j) term (p_i·p_j = y·s_ik/2) is the dead cone
+  if (kernel === K_QG) w *= (2 / (1 - z * (1 - y)) - (1 + z) - (mi > 0 ? (2 * mi * mi) / (y * sik) : 0)) * (1 - z) * 0.5;
   else if (kernel === K_GG) w *= (2 / (1 - z * (1 - y)) - 2 + z * (1 - z)) * (1 - z) * 0.5;
   else {
     w *= 1 - 2 * z * (1 - z);
     flav = 1 + rng.int(NF);
     if (flav >= 4 && sik * y < 4 * QMASS2[flav]) return -1;
   }
-  const Q2 = sik + mk * mk;
+  const massive = mi > 0 || mk > 0;
+  const Q2 = sik + mi * mi + mk * mk;
   let cosT = 0;
-  if (mk > 0) {
-    const sij = y * sik;
-    if (Math.sqrt(sij) + mk > Math.sqrt(Q2)) return -1;
+  if (massive) {
+    // i (mass m_i) and j (massless) back to back in the p_ij frame; z fixes the angle to the spectator
+    const sij = mi * mi + y * sik;
+    const mij = Math.sqrt(sij);
+    if (mij + mk > Math.sqrt(Q2)) return -1;
     const l1 = kallen(Q2, sij, mk * mk);
     const betaK = Math.sqrt(Math.max(l1, 0)) / (Q2 - sij - mk * mk);
-    cosT = (1 - 2 * z) / betaK;
-    if (Math.abs(cosT) > 1) return -1;
+    const pStar = (sij - mi * mi) / (2 * mij);
+    const eStar = (sij + mi * mi) / (2 * mij);
+    cosT = (eStar - z * mij) / (pStar * betaK);
+    if (!(Math.abs(cosT) <= 1)) return -1;
   }
   if (rng.uniform() >= w) return -1;
 
   const phi = 2 * Math.PI * rng.uniform();
   const j = pl.add(0, 0, 0, 0, 0, 21, ST_ACTIVE, pl.sys[i]);
-  if (mk > 0) massiveKinematics(pl, i, j, k, y * sik, Q2, mk, cosT, phi);
+  if (massive) massiveKinematics(pl, i, j, k, mi * mi + y * sik, Q2, mi, mk, cosT, phi);
   else masslessKinematics(pl, i, j, k, t, z, y, phi);
 
   // colour (§2.7); i keeps the z share, j takes 1 − z
@@ -333,8 +341,11 @@ function masslessKinematics(pl: PList, i: number, j: number, k: number, t: numbe
   pl.setP(k, (1 - y) * kx, (1 - y) * ky, (1 - y) * kz, (1 - y) * ke);
 }
 
-/** Massive-spectator map (PHYSICS.md §2.5): spectator direction kept in the dipole frame. */
-function massiveKinematics(pl: PList, i: number, j: number, k: number, sij: number, Q2: number, mk: number, cosT: number, phi: number): void {
+/**
+ * Massive map (PHYSICS.md §2.5, generalised to a massive emitter): the spectator keeps its direction in the dipole
+ * frame; i (mass mi) and j (massless) are back to back in the p_ij frame at angle acos(cosT) to the spectator.
+ */
+function massiveKinematics(pl: PList, i: number, j: number, k: number, sij: number, Q2: number, mi: number, mk: number, cosT: number, phi: number): void {
   const Qx = pl.px[i] + pl.px[k], Qy = pl.py[i] + pl.py[k], Qz = pl.pz[i] + pl.pz[k], QE = pl.e[i] + pl.e[k];
   const M = Math.sqrt(Q2);
   // spectator direction in Q's rest frame
@@ -347,9 +358,9 @@ function massiveKinematics(pl: PList, i: number, j: number, k: number, sij: numb
   const eij = M - ek;
   const mij = Math.sqrt(sij);
   // i and j in p_ij's rest frame, then to Q's frame (p_ij moves along −n with momentum pk), then to the lab
-  const h = mij / 2;
+  const h = (sij - mi * mi) / (2 * mij);
   directionAround(dir3, nx, ny, nz, cosT, phi);
-  q4[0] = h * dir3[0]; q4[1] = h * dir3[1]; q4[2] = h * dir3[2]; q4[3] = h;
+  q4[0] = h * dir3[0]; q4[1] = h * dir3[1]; q4[2] = h * dir3[2]; q4[3] = Math.sqrt(h * h + mi * mi);
   v4[0] = -q4[0]; v4[1] = -q4[1]; v4[2] = -q4[2]; v4[3] = h;
   const bx = (-pk * nx) / eij, by = (-pk * ny) / eij, bz = (-pk * nz) / eij;
   boost(q4, 0, bx, by, bz, eij / mij);
