@@ -1,10 +1,12 @@
 /**
  * Final-state parton shower (PHYSICS.md §2): a p_T-ordered Catani–Seymour dipole shower after Höche's simple
- * final-state shower (arXiv:1411.4085 §3), extended to beam pseudo-partons (massless anchors along the beams) and
- * one massive spectator (the W in t → bW). Evolution variable t = k_T² (GeV²), Sudakov veto algorithm with a
- * cached trial per dipole, kernels q → qg, g → gg, g → qq̄, one-loop running α_s(k_T²), cut-off t₀ = 1 GeV².
+ * final-state shower (arXiv:1411.4085 §3), extended to beam pseudo-partons (massless anchors along the beams), a
+ * massive spectator (the W in t → bW, or a top) and a massive emitter (a top radiating before its decay, with the
+ * quasi-collinear kernel's dead cone). Evolution variable t = k_T² (GeV²), Sudakov veto algorithm with a cached
+ * trial per dipole, kernels q → qg, g → gg, g → qq̄, one-loop running α_s(k_T²), cut-off t₀ = 1 GeV².
  *
- * Partons live in a `PList` (massless, LHE-style colour tags); anchors (status ST_ANCHOR) are spectators only.
+ * Partons live in a `PList` (LHE-style colour tags; massless except tops); anchors (status ST_ANCHOR) are
+ * spectators only.
  */
 import type { FastRng } from '../../util/random';
 import { ALPHA_S_MZ, CA, CF, M_B_QUARK, M_C_QUARK, TR, alphaS } from './constants';
