@@ -45,6 +45,18 @@ export function ensureBuilt(): void {
   if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
 }
 
+/** Waits for a server process to exit after `exit`, killing it after 2 s. */
+export function waitExit(child: ChildProcess): Promise<void> {
+  return new Promise<void>((r) => {
+    if (child.exitCode !== null) return r();
+    child.once('exit', () => r());
+    setTimeout(() => {
+      child.kill('SIGKILL');
+      r();
+    }, 2000).unref();
+  });
+}
+
 export interface TestClient {
   child: ChildProcess;
   conn: ProtocolConnection;
@@ -106,14 +118,7 @@ export async function startServer(rootUri: string | null = null, capabilities: R
       } catch {
         /* already gone */
       }
-      await new Promise<void>((r) => {
-        if (child.exitCode !== null) return r();
-        child.once('exit', () => r());
-        setTimeout(() => {
-          child.kill('SIGKILL');
-          r();
-        }, 2000).unref();
-      });
+      await waitExit(child);
       conn.dispose();
     },
   };

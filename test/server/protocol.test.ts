@@ -27,7 +27,7 @@ import {
   type MarkupContent,
 } from 'vscode-languageserver-protocol/node';
 import { LineIndex } from '../../core/analysis/index';
-import { ROOT, startServer, type TestClient } from './lsp-client';
+import { ROOT, SERVER, startServer, waitExit, type TestClient } from './lsp-client';
 
 const dir = mkdtempSync(join(tmpdir(), 'hml-lsp-'));
 const exampleText = readFileSync(join(ROOT, 'examples', 'wjets-vs-qcd.hml.yaml'), 'utf8');
@@ -136,4 +136,26 @@ test('symbols, semantic tokens, code lenses and workspace symbols answer', async
   for (const s of ['generate:wjets', 'dataset:images', 'train:bdt']) assert.ok(runs.includes(s), s);
   const ws = await client.conn.sendRequest(WorkspaceSymbolRequest.type, { query: 'wpri' });
   assert.ok((ws as { name: string }[]).some((s) => s.name === 'wprime'), JSON.stringify(ws));
+});
+
+test('--node-ipc (the VS Code client transport) initialises and publishes diagnostics', async () => {
+  const { fork } = await import('node:child_process');
+  const { createProtocolConnection, IPCMessageReader, IPCMessageWriter, InitializeRequest, InitializedNotification, PublishDiagnosticsNotification, ShutdownRequest, ExitNotification } = await import('vscode-languageserver-protocol/node');
+  const child = fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const conn = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+  const diags = new Promise<Diagnostic[]>((r) => conn.onNotification(PublishDiagnosticsNotification.type, (p) => r(p.diagnostics)));
+  conn.listen();
+  try {
+    const init = await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
+    assert.equal(init.serverInfo?.name, 'hml-language-server');
+    await conn.sendNotification(InitializedNotification.type, {});
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: 'file:///ipc/a.hml.yaml', languageId: 'hml', version: 1, text: 'hml: 2\n' } });
+    const d = await diags;
+    assert.ok(d.some((x) => x.code === 'bad-version'), JSON.stringify(d));
+    await conn.sendRequest(ShutdownRequest.type);
+    await conn.sendNotification(ExitNotification.type);
+  } finally {
+    conn.dispose();
+    await waitExit(child);
+  }
 });
