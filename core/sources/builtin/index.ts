@@ -20,6 +20,12 @@ export { nominalCrossSection, BUILTIN_PROCESSES, type BuiltinProcess } from './p
 export { CHUNK_EVENTS } from './chunk';
 export { TRUTH_HARD, TRUTH_RESONANCE, TRUTH_SHOWER_HEAVY } from './event';
 
+/**
+ * Version of the generator's output for the pipeline's stage keys (CONTRACTS "Run directory"): bump it whenever
+ * the same settings and seed would give different events, so cached samples are regenerated.
+ */
+export const BUILTIN_GENERATOR_VERSION = 1;
+
 export interface BuiltinSettings {
   process: BuiltinProcess;
   /** Number of events to generate. */
