@@ -39,6 +39,7 @@ const options: LanguageServiceOptions = {
   resolvePath: resolveAnalysisPath,
   runCommand: Commands.runStage,
   showResultCommand: Commands.showResults,
+  staleCompletion: true,
 };
 const service = getLanguageService(options);
 let workspaceRoots: string[] = [];

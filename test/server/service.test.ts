@@ -248,3 +248,21 @@ test('the run-directory reader reads state.json, stage records and results.json,
   assert.equal(info.stages['train:bdt'].state, 'failed');
   assert.equal(read(pathToFileURL(file).href), info); // unchanged files: the cached object
 });
+
+test('stale completion: the previous parse serves completion on a newer version (cursor from the new text)', () => {
+  const s = getLanguageService({ staleCompletion: true });
+  const uri = 'file:///tmp/hml-test/stale.hml.yaml';
+  s.parse({ uri, version: 1, getText: () => BASE });
+  const marked = BASE.replace('observables: [fatjet0.mass, fatjet0.tau21]', 'observables: [fatjet0.mass, fatjet0.tau21, fatjet0.|]');
+  const w = withCursor(marked, uri);
+  const v2 = { uri, version: 2, getText: () => w.doc.getText() };
+  const items = s.doComplete(v2, w.position).items;
+  assert.ok(items.some((i) => i.label === 'tau32'));
+  const edit = items.find((i) => i.label === 'tau32')!.textEdit as { range: { start: { line: number; character: number } } };
+  assert.deepEqual(edit.range.start, w.position);
+  // keys still come from the schema variant the previous parse saw
+  const k = withCursor(BASE.replace('  bdt: { type: gbdt, dataset: features, trees: 50 }', '  bdt: { type: gbdt, dataset: features, trees: 50, dep| }'), uri);
+  assert.ok(s.doComplete({ uri, version: 3, getText: () => k.doc.getText() }, k.position).items.some((i) => i.label === 'depth'));
+  // diagnostics always come from a fresh parse
+  assert.equal(s.doValidation(v2).length, 1);
+});

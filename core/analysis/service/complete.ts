@@ -64,7 +64,7 @@ function keyItems(c: ServiceContext, cx: KeyContext, snippets: boolean): Item[] 
   const node = schemaNodeAt(cx.parent, c.doc);
   if (!node) return [];
   const present = presentKeys(c, cx.parent);
-  const range = c.doc.lines.range(cx.start, cx.end);
+  const range = c.lines.range(cx.start, cx.end);
   const out: Item[] = [];
   const addFields = (o: ObjectNode, variantNote?: string): void => {
     for (const [key, f] of Object.entries(o.fields)) {
@@ -154,7 +154,7 @@ function leaves(n: SchemaNode | undefined): SchemaNode[] {
 }
 
 function valueItems(c: ServiceContext, cx: ValueContext, snippets: boolean): Item[] {
-  const range = c.doc.lines.range(cx.start, cx.end);
+  const range = c.lines.range(cx.start, cx.end);
   const out: Item[] = [];
   const push = (label: string, kind: number, detail: string | undefined, doc: string | undefined, insert = label, snippet = false): void => {
     if (out.some((x) => x.label === label)) return;
@@ -217,7 +217,7 @@ export interface CompleteOptions {
 }
 
 export function doComplete(c: ServiceContext, p: Position, o: CompleteOptions = { snippets: c.options.snippetSupport !== false }): CompletionList {
-  const cx = cursorContext(c.text, c.doc.lines.offsetAt(p));
+  const cx = cursorContext(c.text, c.lines.offsetAt(p));
   const items = cx.kind === 'key' ? keyItems(c, cx, o.snippets) : cx.kind === 'value' ? valueItems(c, cx, o.snippets) : [];
   return { isIncomplete: false, items };
 }
