@@ -11,7 +11,7 @@ import { HmlError } from '../util/errors';
 import { attr, DT, GraphBuilder } from './onnx';
 
 /** Network layers as in core/methods/nn/architecture.ts (plain data: the exporter needs no tfjs). */
-export type ExportActivation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'linear';
+export type ExportActivation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'selu' | 'linear';
 export type ExportLayer =
   | { kind: 'dense'; inputs: number; units: number; activation: ExportActivation }
   | { kind: 'conv2d'; inChannels: number; filters: number; kernel: number; activation: ExportActivation; padding: 'same' }
@@ -152,6 +152,9 @@ function activation(g: GraphBuilder, h: string, a: ExportActivation): string {
       return g.op('Sigmoid', [h]);
     case 'elu':
       return g.op('Elu', [h], [attr.float('alpha', 1)]);
+    case 'selu':
+      // ONNX's default alpha / gamma are the float32 roundings of the constants tfjs uses (Klambauer et al. 2017).
+      return g.op('Selu', [h]);
     case 'linear':
       return h;
   }

@@ -23,8 +23,12 @@ function randn(rng: Rng, n: number, s = 0.5): Float32Array {
   return a;
 }
 
+// Klambauer et al. 2017, the constants tfjs uses.
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
+
 function act(x: number, a: string): number {
-  return a === 'relu' ? Math.max(0, x) : a === 'tanh' ? Math.tanh(x) : a === 'sigmoid' ? 1 / (1 + Math.exp(-x)) : a === 'elu' ? (x > 0 ? x : Math.exp(x) - 1) : x;
+  return a === 'relu' ? Math.max(0, x) : a === 'tanh' ? Math.tanh(x) : a === 'sigmoid' ? 1 / (1 + Math.exp(-x)) : a === 'elu' ? (x > 0 ? x : Math.exp(x) - 1) : a === 'selu' ? SELU_SCALE * (x > 0 ? x : SELU_ALPHA * (Math.exp(x) - 1)) : x;
 }
 
 /** Naive float64 forward pass, channels-last as tfjs: the independent reference for the ONNX graphs. */
@@ -120,6 +124,7 @@ test('MLP, CNN and PFN graphs: onnx checker passes, onnxruntime matches the floa
     { kind: 'dense', inputs: 3, units: 16, activation: 'relu' },
     { kind: 'dropout', rate: 0.1 },
     { kind: 'dense', inputs: 16, units: 8, activation: 'tanh' },
+    { kind: 'dense', inputs: 8, units: 8, activation: 'selu' },
     { kind: 'dense', inputs: 8, units: 1, activation: 'linear' },
   ];
   const mlp: NetworkExport = { kind: 'set', inputShape: [3], layers: mlpLayers, params: params(mlpLayers, rng), preprocessing: { fill: [-1, 0, 2], offset: [10, 0.5, 0], scale: [0.01, 2, 0.3] }, sigmoidOutput: true };
