@@ -19,6 +19,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getLanguageService, SEMANTIC_TOKEN_MODIFIERS, SEMANTIC_TOKEN_TYPES, type LanguageServiceOptions, type WorkspaceEntry } from '../core/analysis/service/index';
 import { createRunInfoReader, resolveAnalysisPath } from '../core/analysis/service/run-info';
+import { warmUp } from './warmup';
 import {
   AnalysisStateNotification,
   Commands,
@@ -83,6 +84,12 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     },
     serverInfo: { name: SERVER_NAME, version: '0.1.0' },
   };
+});
+
+connection.onInitialized(() => {
+  // Its own uri, forgotten at the end, so the warm-up never shows up in a client's view.
+  warmUp((text, i) => safe('warm-up', undefined, () => service.parse({ uri: 'hml-warmup:/warmup.hml.yaml', version: i, getText: () => text })));
+  setTimeout(() => service.forget('hml-warmup:/warmup.hml.yaml'), 5000).unref();
 });
 
 // ------------------------------------------------------------------ diagnostics, debounced per document
