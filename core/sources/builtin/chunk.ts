@@ -75,10 +75,12 @@ export function generateChunk(req: ChunkRequest, times?: ChunkTimes): EventBatch
     eflowneutralhadron: new ColBuilder('eflowneutralhadron', [], 40 * n),
     tower: new ColBuilder('tower', ['eem', 'ehad'], 100 * n),
     missinget: new ColBuilder('missinget', ['met', 'phi'], req.events),
+    electron: new ColBuilder('electron', ['pdg_id', 'charge'], 64),
+    muon: new ColBuilder('muon', ['pdg_id', 'charge'], 64),
+    photon: new ColBuilder('photon', ['pdg_id'], 64),
   };
   const parton = new ColBuilder('parton', ['pdg_id', 'status'], 8 * req.events);
-  const empties = ['electron', 'muon', 'photon'].map((n) => new ColBuilder(n, ['pdg_id', 'charge'], 1));
-  const all = [...Object.values(out), parton, ...empties];
+  const all = [...Object.values(out), parton];
   for (let i = 0; i < req.events; i++) {
     gen.generate(rng);
     const t0 = times ? performance.now() : 0;

@@ -157,6 +157,9 @@ export interface DetectorOutput {
   eflowneutralhadron: ColBuilder;
   tower: ColBuilder; // eem, ehad
   missinget: ColBuilder; // met, phi
+  electron: ColBuilder; // pdg_id, charge
+  muon: ColBuilder; // pdg_id, charge
+  photon: ColBuilder; // pdg_id
 }
 
 function addTrack(b: ColBuilder, px: number, py: number, pz: number, e: number, pdg: number, q: number, vtx: number): void {
@@ -178,6 +181,7 @@ export class Detector {
    */
   simulate(ev: PList, out: DetectorOutput, rng: Uniform): void {
     let metX = 0, metY = 0;
+    const t0 = out.eflowtrack.rows, p0 = out.eflowphoton.rows, n0 = out.eflowneutralhadron.rows;
     for (let h = 0; h < ev.n; h++) {
       if (ev.status[h] !== ST_ACTIVE) continue;
       const pdg = ev.pdg[h];
@@ -235,12 +239,67 @@ export class Detector {
     }
     const [mx, my] = this.cells(this.ecal, true, out, rng);
     const [hx, hy] = this.cells(this.hcal, false, out, rng);
+    this.leptonsAndPhotons(out, t0, p0, n0, rng);
     metX -= mx + hx;
     metY -= my + hy;
     const met = Math.sqrt(metX * metX + metY * metY);
     const k = out.missinget.add(metX, metY, 0, met);
     out.missinget.f[0][k] = met;
     out.missinget.f[1][k] = Math.atan2(metY, metX);
+  }
+
+  /**
+   * Isolated electrons, muons and photons (PHYSICS.md §5.5) from this event's eflow objects with p_T > 10 GeV:
+   * efficiency (e, γ: 0.95 for |η| ≤ 1.5, 0.85 to 2.5; μ: 0.95 for |η| ≤ 2.4, × exp(0.5 − 5·10⁻⁴ p_T) above
+   * 1 TeV), then isolation: Σp_T of the other eflow objects with p_T > 0.5 GeV within ΔR < 0.5, over p_T, below
+   * 0.12 (e, γ) or 0.25 (μ). The eflow objects stay in the eflow collections (jets may contain them).
+   */
+  private leptonsAndPhotons(out: DetectorOutput, t0: number, p0: number, n0: number, rng: Uniform): void {
+    const tr = out.eflowtrack, ph = out.eflowphoton;
+    for (let r = t0; r < tr.rows; r++) {
+      const a = Math.abs(tr.f[0][r]);
+      if (a !== 11 && a !== 13) continue;
+      const pt = Math.hypot(tr.px[r], tr.py[r]);
+      if (pt <= 10) continue;
+      const aeta = Math.abs(Math.asinh(tr.pz[r] / pt));
+      let eff: number;
+      if (a === 11) eff = aeta <= 1.5 ? 0.95 : aeta <= 2.5 ? 0.85 : 0;
+      else eff = aeta <= 2.4 ? 0.95 * (pt > 1000 ? Math.exp(0.5 - 5e-4 * pt) : 1) : 0;
+      if (!(rng.uniform() < eff)) continue;
+      if (this.isolation(out, t0, p0, n0, tr, r, pt) >= (a === 11 ? 0.12 : 0.25)) continue;
+      const b = a === 11 ? out.electron : out.muon;
+      const k = b.add(tr.px[r], tr.py[r], tr.pz[r], tr.e[r]);
+      b.f[0][k] = tr.f[0][r];
+      b.f[1][k] = tr.f[1][r];
+    }
+    for (let r = p0; r < ph.rows; r++) {
+      const pt = Math.hypot(ph.px[r], ph.py[r]);
+      if (pt <= 10) continue;
+      const aeta = Math.abs(Math.asinh(ph.pz[r] / pt));
+      const eff = aeta <= 1.5 ? 0.95 : aeta <= 2.5 ? 0.85 : 0;
+      if (!(rng.uniform() < eff)) continue;
+      if (this.isolation(out, t0, p0, n0, ph, r, pt) >= 0.12) continue;
+      const k = out.photon.add(ph.px[r], ph.py[r], ph.pz[r], ph.e[r]);
+      out.photon.f[0][k] = 22;
+    }
+  }
+
+  /** Relative isolation of row r of `self` against this event's eflow objects (p_T > 0.5 GeV, ΔR < 0.5). */
+  private isolation(out: DetectorOutput, t0: number, p0: number, n0: number, self: ColBuilder, r: number, pt: number): number {
+    const eta = Math.asinh(self.pz[r] / pt), phi = Math.atan2(self.py[r], self.px[r]);
+    let sum = 0;
+    for (const [b, from] of [[out.eflowtrack, t0], [out.eflowphoton, p0], [out.eflowneutralhadron, n0]] as const) {
+      for (let k = from; k < b.rows; k++) {
+        if (b === self && k === r) continue;
+        const pk = Math.hypot(b.px[k], b.py[k]);
+        if (pk <= 0.5) continue;
+        const de = Math.asinh(b.pz[k] / pk) - eta;
+        let dp = Math.abs(Math.atan2(b.py[k], b.px[k]) - phi);
+        if (dp > Math.PI) dp = 2 * Math.PI - dp;
+        if (de * de + dp * dp < 0.25) sum += pk;
+      }
+    }
+    return sum / pt;
   }
 
   /** Smears the touched cells, writes towers and neutral eflow candidates; returns their Σp_T. */

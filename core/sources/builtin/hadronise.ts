@@ -202,8 +202,22 @@ export function hadroniseSystem(pl: PList, partons: ArrayLike<number>, passiveFr
   if (M < MIN_SYSTEM_MASS) {
     // A lone parton that did not radiate (a recoil parton with no emission): its system is (nearly) massless, so
     // there is no rest frame to repair in. Fragment it in the lab and leave the repair out.
+    // Fragment it in the lab, then restore the system's transverse momentum exactly (shared in proportion to
+    // energy), so the event stays balanced and E_T^miss is not faked; the energy is then only approximate.
     const from = out.n;
     for (let a = 0; a < partons.length; a++) fragmentInLab(pl, partons[a], out, rng);
+    let sx = 0, sy = 0, se = 0;
+    for (let h = from; h < out.n; h++) {
+      sx += out.px[h];
+      sy += out.py[h];
+      se += out.e[h];
+    }
+    for (let h = from; h < out.n; h++) {
+      const f = out.e[h] / se;
+      out.px[h] += (tx - sx) * f;
+      out.py[h] += (ty - sy) * f;
+      out.e[h] = Math.sqrt(out.m[h] * out.m[h] + out.px[h] * out.px[h] + out.py[h] * out.py[h] + out.pz[h] * out.pz[h]);
+    }
     return out.n > from;
   }
   const bx = tx / te, by = ty / te, bz = tz / te, gamma = te / M;
