@@ -37,6 +37,8 @@ const entries = [
   { entryPoints: ['core/sources/builtin/worker.ts'], outfile: 'dist/builtin-worker.mjs', format: 'esm' },
   // histogram worker threads of the gradient-boosted trees, loaded by dist/cli.mjs from next to itself
   { entryPoints: ['core/methods/gbdt/hist-worker.ts'], outfile: 'dist/gbdt-worker.mjs', format: 'esm' },
+  // jet reconstruction worker threads of the pipeline's reconstruct stage, loaded by dist/cli.mjs from next to itself
+  { entryPoints: ['core/pipeline/reconstruct-worker.ts'], outfile: 'dist/reconstruct-worker.mjs', format: 'esm' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 for (const w of [

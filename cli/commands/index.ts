@@ -17,3 +17,4 @@ import * as exportCommand from './export'; COMMANDS.export = exportCommand;
 import * as checkBundleCommand from './check-bundle'; COMMANDS['check-bundle'] = checkBundleCommand;
 import * as datasetCommand from './dataset'; COMMANDS.dataset = datasetCommand;
 import * as jetsCommand from './jets'; COMMANDS.jets = jetsCommand;
+import * as eventsCommand from './events'; COMMANDS.events = eventsCommand;

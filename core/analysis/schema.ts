@@ -54,6 +54,7 @@ const builtinGenerator = obj(
     sqrt_s: dflt(sqrtS, 13000),
     detector: dflt(enm('Detector simulation applied to final-state particles.', { fast: 'Gaussian smearing of energies and directions with a calorimeter granularity of 0.1 × 0.1 in (η, φ), like the Delphes CMS card.', none: 'No detector: generator-level particles.' }), 'fast'),
     pileup: dflt(pileup, 0),
+    recoil: dflt(enm('What the boson recoils against in `w-jets` and `z-jets` (other processes accept only `parton`).', { parton: 'A quark or gluon jet (V + jet): the recoil jet is as hard as the boson jet.', invisible: 'A $Z \\to \\nu\\bar\\nu$ (V + Z, the topology of the HEP ML Lab $WZ$ study): the boson\'s prongs are the leading jets and the recoil shows up as missing $E_T$. The nominal cross section is that of V + Z.' }), 'parton'),
   },
   { hints: { energy: 'sqrt_s', nevents: 'events', n_events: 'events', pt_range: 'pt', ptrange: 'pt' }, snippet: '{ engine: builtin, process: ${1|z-jets,w-jets,top-jets,higgs-bb,qcd-jets|}, events: ${2:10000}, pt: [${3:250}, ${4:300}] }' },
 );
@@ -286,7 +287,7 @@ const cutAndCount = obj('Rectangular cuts on each observable of a `set` dataset,
   dataset: datasetRef,
   topology: dflt(enm('How cuts are found.', { parallel: 'Each observable\'s cut optimised independently on the full training set.', sequential: 'Observables in order; each cut optimised on events passing the previous ones.' }), 'sequential'),
   bins: dflt(int('Candidate cut positions per observable (histogram bins between the training minimum and maximum).', { minimum: 2, maximum: 100000 }), 50),
-  loss: dflt(enm('Figure of merit maximised when choosing each cut.', { significance: '$S/\\sqrt{B}$ with physics weights.', asimov: 'Asimov significance $Z_A = \\sqrt{2((S+B)\\ln(1+S/B) - S)}$.', accuracy: 'Fraction of correctly classified training events.' }), 'significance'),
+  loss: dflt(enm('Figure of merit maximised when choosing each cut (physics weights).', { significance: '$S/\\sqrt{S+B}$.', asimov: 'Asimov significance $Z_A = \\sqrt{2((S+B)\\ln(1+S/B) - S)}$.', s_over_sqrt_b: '$S/\\sqrt{B}$.' }), 'significance'),
 }, { hints: methodHints, snippet: '${1:cuts}: { type: cut-and-count, dataset: ${2:features}, topology: ${3|sequential,parallel|} }' });
 
 const gbdt = obj('Gradient-boosted decision trees (histogram-based, XGBoost-like) on a `set` dataset.', {
@@ -302,7 +303,7 @@ const gbdt = obj('Gradient-boosted decision trees (histogram-based, XGBoost-like
   growth: dflt(enm('Tree growth policy.', { depthwise: 'Level by level up to `depth`.', lossguide: 'Best leaf first, up to `max_leaves`.' }), 'depthwise'),
   max_leaves: dflt(int('Maximum leaves per tree with `growth: lossguide` (0: no limit).', { minimum: 0, maximum: 1_000_000 }), 0),
   early_stopping: dflt(int('Stop when the validation loss has not improved for this many rounds (0: off).', { minimum: 0, maximum: 100000 }), 0),
-  bins: dflt(int('Histogram bins per observable.', { minimum: 2, maximum: 65536 }), 256),
+  bins: dflt(int('Histogram bins per observable for values that are present (a missing value gets a bin of its own).', { minimum: 2, maximum: 255 }), 255),
 }, { hints: methodHints, snippet: '${1:bdt}: { type: gbdt, dataset: ${2:features}, trees: ${3:100}, depth: ${4:3}, learning_rate: ${5:0.1} }' });
 
 const mlp = obj('A fully connected neural network (multi-layer perceptron) on a `set` dataset.', {

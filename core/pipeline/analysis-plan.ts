@@ -1,12 +1,12 @@
 /**
  * From an analysis file to the stage graph:
- *   generate:<sample> → dataset:<name> (every sample) → train:<method> → evaluate → export
+ *   generate:<sample> → reconstruct:<sample> (with `reconstruction:`) → dataset:<name> (every sample) →
+ *   train:<method> → evaluate → export
  * Each stage's settings are exactly what changes its output, so editing a method's epochs re-trains that method
  * and re-evaluates, but never regenerates events; relabelling a sample rebuilds datasets but not its events.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { Analysis } from '../analysis/model';
 import { validateText } from '../analysis/validate';
 import * as builtinGenerator from '../sources/builtin';
@@ -20,11 +20,6 @@ export interface LoadedAnalysis {
   analysis: Analysis;
   /** `name:` or the file stem. */
   name: string;
-  /**
-   * Method settings exactly as written (no schema defaults): each method's own parser applies its defaults, so
-   * a default that the schema and the method disagree on cannot break a run.
-   */
-  rawMethods: Record<string, Record<string, unknown>>;
 }
 
 /** Reads and validates an analysis file; a missing file or an invalid one is exit code 2 with the first error. */
@@ -49,8 +44,7 @@ export function loadAnalysisFile(path: string): LoadedAnalysis {
     );
   }
   const stem = abs.replace(/^.*[\\/]/, '').replace(/\.(hml\.)?ya?ml$/i, '');
-  const raw = parseYaml(text) as { methods?: Record<string, Record<string, unknown>> } | null;
-  return { path: abs, dir: dirname(abs), text, analysis: v.analysis, name: v.analysis.name ?? stem, rawMethods: raw?.methods ?? {} };
+  return { path: abs, dir: dirname(abs), text, analysis: v.analysis, name: v.analysis.name ?? stem };
 }
 
 /** Files of a `files:` generator with their sizes and modification times, so a changed file re-runs the stage. */
@@ -112,22 +106,28 @@ export function planAnalysis(loaded: LoadedAnalysis): StageSpec[] {
     if (g.engine === 'madgraph5' && g.cards) settings.cards = fileFingerprints(loaded.dir, Object.values(g.cards).filter((x): x is string => typeof x === 'string'));
     specs.push({ name: `generate:${name}`, kind: 'generate', settings, needs: [] });
   }
+  // jets are clustered once per sample and shared by every dataset; editing `reconstruction:` re-runs these
+  // stages and the datasets after them (through their input keys), never the generation
+  const reco = a.reconstruction && Object.keys(a.reconstruction).length > 0 ? a.reconstruction : undefined;
+  if (reco) {
+    for (const name of sampleNames) specs.push({ name: `reconstruct:${name}`, kind: 'reconstruct', settings: { reconstruction: reco }, needs: [`generate:${name}`] });
+  }
   for (const [name, d] of Object.entries(a.datasets)) {
     specs.push({
       name: `dataset:${name}`,
       kind: 'dataset',
       settings: {
         dataset: d,
-        reconstruction: a.reconstruction ?? {},
         preselection: a.preselection,
         samples: sampleNames.map((s) => ({ name: s, label: a.samples[s].label })),
       },
-      needs: sampleNames.map((s) => `generate:${s}`),
+      needs: sampleNames.flatMap((s) => (reco ? [`generate:${s}`, `reconstruct:${s}`] : [`generate:${s}`])),
     });
   }
   const methods = Object.entries(a.methods ?? {});
   for (const [name, m] of methods) {
-    specs.push({ name: `train:${name}`, kind: 'train', settings: { method: { ...loaded.rawMethods[name], type: m.type, dataset: m.dataset } }, needs: [`dataset:${m.dataset}`] });
+    // the method as the schema defines it, defaults included: what the language server documents is what runs
+    specs.push({ name: `train:${name}`, kind: 'train', settings: { method: { ...m } }, needs: [`dataset:${m.dataset}`] });
   }
   if (methods.length > 0) {
     const datasetsUsed = [...new Set(methods.map(([, m]) => m.dataset))];

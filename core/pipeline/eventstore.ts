@@ -12,11 +12,11 @@
  * Every chunk's payload is checksummed (sha256) and verified on read, so a damaged file is reported with the
  * chunk and event number instead of feeding wrong physics to a dataset.
  */
-import { closeSync, openSync, readSync, fstatSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync, fstatSync, writeSync, writevSync } from 'node:fs';
 import type { Collection, EventBatch } from '../physics/events';
 import { simulateDiskFull } from '../util/atomic';
 import { HmlError } from '../util/errors';
-import { sha256Hex } from '../util/hash';
 
 const MAGIC = Buffer.from('HMLEV\x00\x01\n', 'latin1');
 const END = Buffer.from('HMLEND\x00\x00', 'latin1');
@@ -41,8 +41,11 @@ interface ChunkHeader {
 
 const ZERO_SHA = '0'.repeat(64);
 
-function chunkSha(blankHeader: string, payload: Uint8Array): string {
-  return sha256Hex(Buffer.concat([Buffer.from(blankHeader, 'utf8'), payload]));
+function chunkSha(blankHeader: string, payload: readonly Uint8Array[]): string {
+  // incremental: concatenating header and payload first copied every chunk once more just to hash it
+  const h = createHash('sha256').update(blankHeader, 'utf8');
+  for (const p of payload) h.update(p);
+  return h.digest('hex');
 }
 
 function bytesOf(a: Float64Array | Uint32Array): Uint8Array {
@@ -64,6 +67,20 @@ export class EventWriter {
     simulateDiskFull(this.path);
     let off = 0;
     while (off < b.length) off += writeSync(this.fd, b, off, b.length - off);
+  }
+
+  private writev(parts: Uint8Array[]): void {
+    simulateDiskFull(this.path);
+    let rest = parts.filter((p) => p.byteLength > 0);
+    while (rest.length > 0) {
+      // at most 1024 buffers per call (IOV_MAX); a short write continues from the first unwritten byte
+      let n = writevSync(this.fd, rest.slice(0, 1024));
+      while (rest.length > 0 && n >= rest[0].byteLength) {
+        n -= rest[0].byteLength;
+        rest = rest.slice(1);
+      }
+      if (n > 0) rest = [rest[0].subarray(n), ...rest.slice(1)];
+    }
   }
 
   append(batch: EventBatch): void {
@@ -90,14 +107,15 @@ export class EventWriter {
         push(name, 'cons-index', col.constituents.index);
       }
     }
-    const payload = Buffer.concat(parts);
+    const payloadBytes = parts.reduce((n, p) => n + p.byteLength, 0);
     // the checksum covers the header too (with its own sha field zeroed), so a damaged count or name is caught
-    const header: ChunkHeader = { size: batch.size, firstEvent: this.events, payloadBytes: payload.length, sha256: ZERO_SHA, columns, collections };
+    const header: ChunkHeader = { size: batch.size, firstEvent: this.events, payloadBytes, sha256: ZERO_SHA, columns, collections };
     const blank = JSON.stringify(header);
-    const hb = Buffer.from(blank.replace(ZERO_SHA, chunkSha(blank, payload)), 'utf8');
+    const hb = Buffer.from(blank.replace(ZERO_SHA, chunkSha(blank, parts)), 'utf8');
     const len = Buffer.alloc(4);
     len.writeUInt32LE(hb.length, 0);
-    this.write(Buffer.concat([len, hb, payload]));
+    // the columns are written from where they are (gathered write), never copied into one payload buffer
+    this.writev([len, hb, ...parts]);
     this.events += batch.size;
   }
 
@@ -120,14 +138,18 @@ export class EventWriter {
   }
 }
 
-function readExactly(fd: number, n: number, pos: number, path: string): Buffer {
-  const b = Buffer.alloc(n);
+function readInto(fd: number, b: Uint8Array, pos: number, path: string): void {
   let got = 0;
-  while (got < n) {
-    const r = readSync(fd, b, got, n - got, pos + got);
+  while (got < b.length) {
+    const r = readSync(fd, b, got, b.length - got, pos + got);
     if (r === 0) throw new HmlError('event-store-truncated', `${path} ends early (at byte ${pos + got}); delete the stage with \`hml clean\` and run again`, { exitCode: 1 });
     got += r;
   }
+}
+
+function readExactly(fd: number, n: number, pos: number, path: string): Buffer {
+  const b = Buffer.alloc(n);
+  readInto(fd, b, pos, path);
   return b;
 }
 
@@ -166,8 +188,10 @@ export async function* readEventStore(path: string): AsyncGenerator<EventBatch> 
       } catch {
         throw new HmlError('event-store-corrupt', `${path}: chunk ${chunk} has a damaged header; delete the stage with \`hml clean\` and run again`, { exitCode: 1 });
       }
-      const payload = readExactly(fd, header.payloadBytes, pos + 4 + hlen, path);
-      if (typeof header.sha256 !== 'string' || chunkSha(raw.replace(header.sha256, ZERO_SHA), payload) !== header.sha256) {
+      // read straight into a fresh ArrayBuffer (offset 0, so 8-byte aligned): the columns are views on it, no copy
+      const payload = new Uint8Array(new ArrayBuffer(header.payloadBytes));
+      readInto(fd, payload, pos + 4 + hlen, path);
+      if (typeof header.sha256 !== 'string' || chunkSha(raw.replace(header.sha256, ZERO_SHA), [payload]) !== header.sha256) {
         throw new HmlError('event-store-corrupt', `${path}: chunk ${chunk} fails its checksum; delete the stage with \`hml clean\` and run again`, { exitCode: 1, location: { file: path, event: header.firstEvent } });
       }
       pos += 4 + hlen + header.payloadBytes;
@@ -179,10 +203,8 @@ export async function* readEventStore(path: string): AsyncGenerator<EventBatch> 
   }
 }
 
-function decodeChunk(h: ChunkHeader, payload: Buffer): EventBatch {
-  // copy into an aligned buffer so typed-array views need no per-column copy
-  const buf = new ArrayBuffer(payload.length);
-  new Uint8Array(buf).set(payload);
+function decodeChunk(h: ChunkHeader, payload: Uint8Array): EventBatch {
+  const buf = payload.buffer as ArrayBuffer;
   let off = 0;
   const cols = new Map<string, Float64Array | Uint32Array>();
   for (const c of h.columns) {

@@ -65,11 +65,11 @@ const generate: StageExecutor = {
     if (g.engine === 'builtin') {
       const { generateBuiltin, nominalCrossSection } = await import('../sources/builtin');
       const pt: [number, number] = [g.pt[0], g.pt[1]];
-      crossSection = xsOverride ?? nominalCrossSection(g.process, pt, g.sqrt_s);
+      crossSection = xsOverride ?? nominalCrossSection(g.process, pt, g.sqrt_s, g.recoil);
       total = g.events;
       processText = g.process;
       batches = generateBuiltin(
-        { process: g.process, events: g.events, pt, sqrtS: g.sqrt_s, pileup: g.pileup, seed: ctx.seed, crossSection: xsOverride },
+        { process: g.process, events: g.events, pt, sqrtS: g.sqrt_s, pileup: g.pileup, recoil: g.recoil, seed: ctx.seed, crossSection: xsOverride },
         { workers: ctx.threads, signal: ctx.signal },
       );
     } else if (g.engine === 'files') {
@@ -130,6 +130,45 @@ async function* rescale<T extends import('../physics/events').EventBatch>(it: As
   for await (const b of it) yield { ...b, weights: b.weights.map((w) => w * f) };
 }
 
+// ---------------------------------------------------------------------------------------------- reconstruct
+
+/**
+ * `reconstruct:<sample>`: the `reconstruction:` collections of the sample's events (`jets.hmlev`, batch for
+ * batch beside the generate stage's `events.hmlev`), clustered once and shared by every dataset (a features set
+ * and an image set of the same events no longer cluster them twice). Batches are clustered on `ctx.threads`
+ * worker threads, in order, so the file is the same whatever the threads.
+ */
+const reconstructStage: StageExecutor = {
+  kind: 'reconstruct',
+  version: 1,
+  async execute(ctx) {
+    const sampleName = ctx.stage.name.slice('reconstruct:'.length);
+    const { reconstruction } = ctx.stage.settings as { reconstruction: import('./reconstruction').Reconstruction };
+    const inp = inputOf(ctx, `generate:${sampleName}`);
+    const { reconstructBatches } = await import('./batchpool');
+    const rec = readJson<SampleRecord>(join(inp.dir, 'sample.json'));
+    const writer = new EventWriter(join(ctx.outDir, 'jets.hmlev'));
+    let events = 0;
+    let jets = 0;
+    let i = 0;
+    try {
+      for await (const b of reconstructBatches(readEventStore(join(inp.dir, 'events.hmlev')), reconstruction, ctx.threads)) {
+        writer.append(b);
+        events += b.size;
+        for (const name of Object.keys(reconstruction)) jets += b.collections.get(name)?.px.length ?? 0;
+        ctx.progress(events, rec.events, 'events');
+        ctx.killPoint(`batch-${i++}`);
+        if (ctx.signal.aborted) throw new HmlError('cancelled', 'cancelled', { exitCode: 130 });
+      }
+      writer.close();
+    } catch (e) {
+      writer.abort();
+      throw e;
+    }
+    return { events, jets };
+  },
+};
+
 // -------------------------------------------------------------------------------------------------- dataset
 
 export interface DatasetStageSummary {
@@ -157,10 +196,12 @@ const dataset: StageExecutor = {
       const inp = inputOf(ctx, `generate:${s}`);
       const rec = readJson<SampleRecord>(join(inp.dir, 'sample.json'));
       records.set(s, rec);
+      // events come already reconstructed from reconstruct:<sample> when the analysis has `reconstruction:`
+      const reco = ctx.inputs.get(`reconstruct:${s}`);
       return {
         name: s,
         label: (a.samples[s].label === 'signal' ? 1 : 0) as 0 | 1,
-        batches: reconstructed(readEventStore(join(inp.dir, 'events.hmlev')), phys.reconstruct),
+        batches: reco ? withReconstruction(join(inp.dir, 'events.hmlev'), join(reco.dir, 'jets.hmlev')) : readEventStore(join(inp.dir, 'events.hmlev')),
         description: `${rec.engine}: ${rec.process}`,
       };
     });
@@ -194,8 +235,16 @@ const dataset: StageExecutor = {
   },
 };
 
-async function* reconstructed<T>(it: AsyncIterable<T>, f: (b: T) => T): AsyncGenerator<T> {
-  for await (const b of it) yield f(b);
+/** The stored events with their reconstructed collections added back, batch by batch. */
+async function* withReconstruction(events: string, jets: string): AsyncGenerator<import('../physics/events').EventBatch> {
+  const { mergeDelta } = await import('./reconstruction');
+  const deltas = readEventStore(jets);
+  for await (const b of readEventStore(events)) {
+    const d = await deltas.next();
+    if (d.done) throw new HmlError('reconstruct-mismatch', `${jets} has fewer events than ${events}; run \`hml clean\` on the analysis and run again`, { exitCode: 1 });
+    yield mergeDelta(b, d.value, jets);
+  }
+  await deltas.return(undefined);
 }
 
 // ---------------------------------------------------------------------------------------------------- train
@@ -459,4 +508,4 @@ const exportStage: StageExecutor = {
   },
 };
 
-export const PIPELINE_EXECUTORS: ExecutorRegistry = { generate, dataset, train, evaluate, export: exportStage };
+export const PIPELINE_EXECUTORS: ExecutorRegistry = { generate, reconstruct: reconstructStage, dataset, train, evaluate, export: exportStage };

@@ -32,10 +32,10 @@ export async function launch(): Promise<Browser> {
  * Polls a predicate in the page. (page.waitForFunction compiles its predicate with `new Function` inside the
  * page, which the panels' CSP rightly forbids; page.evaluate goes through the debugger protocol instead.)
  */
-export async function until<A>(page: Page, fn: (arg: A) => boolean, arg?: A, timeoutMs = 15_000): Promise<void> {
+export async function until(page: Page, fn: () => boolean, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    if (await page.evaluate(fn, arg as A)) return;
+    if (await page.evaluate(fn)) return;
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`condition not met within ${timeoutMs} ms: ${fn.toString().slice(0, 120)}`);
@@ -59,6 +59,7 @@ export async function openPanel(browser: Browser, name: 'results' | 'event-displ
   // a string, not a function: tsx's name helpers would not exist in the page
   await page.addInitScript(`
     window.__posted = []; window.__state = undefined;
+    window.__name = (f) => f; // tsx's keepNames helper, referenced by functions the tests pass to page.evaluate
     window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state,
       setState: (s) => { window.__state = JSON.parse(JSON.stringify(s)); } });
     const cls = ${JSON.stringify(opts.bodyClass ?? '')};

@@ -6,7 +6,7 @@
 import { Chart, registerables, type ChartDataset } from 'chart.js';
 import type { DatasetSummaryLike, DatasetToWebview } from '../../protocol/webview';
 import { drawImage } from '../event-display/draw';
-import { BACKGROUND_COLOUR, chartCard, colour, dataTable, el, fmt, SIGNAL_COLOUR, theme, vscodeApi } from '../shared/ui';
+import { BACKGROUND_COLOUR, chartCard, colour, dataTable, destroyAll, el, fmt, SIGNAL_COLOUR, theme, vscodeApi } from '../shared/ui';
 
 Chart.register(...registerables);
 
@@ -30,10 +30,7 @@ const step = (edges: number[], v: number[]): XY[] => v.flatMap((y, i) => [{ x: e
 
 function render(): void {
   const app = document.getElementById('app')!;
-  for (const k of Object.keys(charts)) {
-    charts[k].destroy();
-    delete charts[k];
-  }
+  destroyAll(charts);
   app.replaceChildren();
   const s = state.summary;
   if (!s) {

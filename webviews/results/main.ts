@@ -9,7 +9,7 @@
 import { Chart, registerables, type ChartDataset, type Plugin } from 'chart.js';
 import type { MethodResult, ResultsFile } from '../../protocol/results';
 import type { DatasetSummaryLike, LiveEpoch, ResultsToWebview } from '../../protocol/webview';
-import { BACKGROUND_COLOUR, chartCard, colour, dataTable, decimate, el, fmt, SIGNAL_COLOUR, theme, vscodeApi } from '../shared/ui';
+import { BACKGROUND_COLOUR, chartCard, colour, dataTable, destroyAll, decimate, el, fmt, SIGNAL_COLOUR, theme, vscodeApi } from '../shared/ui';
 
 Chart.register(...registerables);
 
@@ -258,10 +258,7 @@ function renderCutflow(root: HTMLElement, r: ResultsFile): void {
 
 function render(): void {
   const app = document.getElementById('app')!;
-  for (const k of Object.keys(charts)) {
-    charts[k].destroy();
-    delete charts[k];
-  }
+  destroyAll(charts);
   app.replaceChildren();
   const r = state.results;
   const header = el('div', { class: 'toolbar' });

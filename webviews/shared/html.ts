@@ -51,7 +51,8 @@ h1 { font-size: 1.4em; margin: 0 0 8px; } h2 { font-size: 1.1em; margin: 0 0 6px
 .muted { color: var(--vscode-descriptionForeground, #6b6b6b); }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 14px; }
 .card { border: 1px solid var(--vscode-panel-border, #d0d0d0); border-radius: 4px; padding: 10px; min-width: 0; }
-.card canvas { width: 100% !important; height: 300px !important; }
+.card canvas.chart { width: 100% !important; height: 300px !important; }
+.card canvas { max-width: 100%; }
 .toolbar { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 4px 0 8px; }
 button, select { font: inherit; color: var(--vscode-button-foreground, #fff); background: var(--vscode-button-background, #0e639c);
   border: 1px solid var(--vscode-contrastBorder, transparent); border-radius: 2px; padding: 2px 8px; cursor: pointer; }

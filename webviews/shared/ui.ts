@@ -158,7 +158,7 @@ export function chartCard(parent: HTMLElement, id: string, title: string): { car
   const card = el('section', { class: 'card', id: `card-${id}`, 'aria-label': title });
   const toolbar = el('div', { class: 'toolbar' });
   const h = el('h2', { text: title });
-  const canvas = el('canvas', { id: `chart-${id}`, role: 'img', 'aria-label': title });
+  const canvas = el('canvas', { id: `chart-${id}`, class: 'chart', role: 'img', 'aria-label': title });
   const png = el('button', { type: 'button', title: `Save "${title}" as PNG`, text: 'PNG' });
   png.addEventListener('click', () => exportPng(canvas, id));
   toolbar.append(png);
@@ -166,4 +166,12 @@ export function chartCard(parent: HTMLElement, id: string, title: string): { car
   card.append(h, toolbar, canvas, tableSlot);
   parent.append(card);
   return { card, canvas, toolbar, tableSlot };
+}
+
+/** Destroys every chart of a panel before it re-renders (chart.js keeps listeners on its canvas otherwise). */
+export function destroyAll(charts: Record<string, { destroy(): void }>): void {
+  for (const k of Object.keys(charts)) {
+    charts[k].destroy();
+    delete charts[k];
+  }
 }

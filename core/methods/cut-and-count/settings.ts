@@ -54,7 +54,8 @@ export function resolveCutAndCountSettings(raw: Partial<CutAndCountSettings> | R
   if (topology !== 'parallel' && topology !== 'sequential') throw settingError(m, 'topology', topology, "'parallel' or 'sequential'", location);
   const score = get('score') ?? (topology === 'parallel' ? 'passed' : 'cutflow');
   if (score !== 'passed' && score !== 'cutflow') throw settingError(m, 'score', score, "'passed' or 'cutflow'", location);
-  const objective = get('objective') ?? CUT_AND_COUNT_DEFAULTS.objective;
+  // `loss` is how core/analysis/schema.ts (the analysis file) names it
+  const objective = get('objective') ?? r.loss ?? CUT_AND_COUNT_DEFAULTS.objective;
   if (objective !== 'significance' && objective !== 'asimov' && objective !== 's_over_sqrt_b') throw settingError(m, 'objective', objective, "'significance', 'asimov' or 's_over_sqrt_b'", location);
   const shapes = get('shapes') ?? CUT_AND_COUNT_DEFAULTS.shapes;
   if (!Array.isArray(shapes) || shapes.length === 0 || !shapes.every((s) => s === 'le' || s === 'ge' || s === 'in' || s === 'out')) {

@@ -57,13 +57,16 @@ export const GBDT_DEFAULTS: Readonly<GbdtSettings> = Object.freeze({
   aucEvery: 0,
 });
 
+/** How core/analysis/schema.ts (and so the analysis file and the language server) spells these settings. */
+const SCHEMA_NAMES: Partial<Record<keyof GbdtSettings, string>> = { maxDepth: 'depth', lambda: 'l2', colsampleBytree: 'colsample', earlyStoppingRounds: 'early_stopping' };
+
 /**
  * Settings from an analysis file or a caller, with defaults filled in; throws an HmlError (code
  * `method-setting`) naming the bad key and what it must be.
  */
 export function resolveGbdtSettings(raw: Partial<GbdtSettings> | Record<string, unknown> = {}, location?: SourceLocation): GbdtSettings {
   const r = raw as Record<string, unknown>;
-  const get = <K extends keyof GbdtSettings>(k: K): unknown => pickSetting(r, k) ?? GBDT_DEFAULTS[k];
+  const get = <K extends keyof GbdtSettings>(k: K): unknown => pickSetting(r, k) ?? (k in SCHEMA_NAMES ? r[SCHEMA_NAMES[k]!] : undefined) ?? GBDT_DEFAULTS[k];
   const m = 'gbdt' as const;
   const growth = get('growth');
   if (growth !== 'depthwise' && growth !== 'lossguide') throw settingError(m, 'growth', growth, "'depthwise' or 'lossguide'", location);
