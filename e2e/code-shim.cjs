@@ -77,7 +77,7 @@ async function findRoc(page) {
   clearTimeout(t);
   if (process.env.E2E_EXPECT_ROC) {
     let roc = null;
-    for (let i = 0; i < 40 && !roc; i++) { roc = await findRoc(page); if (!roc) await new Promise((r) => setTimeout(r, 250)); }
+    for (let i = 0; i < 120 && !roc; i++) { roc = await findRoc(page); if (!roc) await new Promise((r) => setTimeout(r, 250)); }
     console.log(`shim: results panel ROC in the workbench: ${roc ? JSON.stringify(roc) : 'NOT FOUND'}`);
     if (!roc && code === 0) code = 3;
   }

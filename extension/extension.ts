@@ -63,13 +63,15 @@ export function activate(context: vscode.ExtensionContext): HmlExtensionApi {
     },
   };
   client = new LanguageClient('hml', 'HEP ML Lab language server', serverOptions, clientOptions);
-  const ready = client.start().then(() => {
-    context.subscriptions.push(client!.onNotification(AnalysisStateNotification, (p: AnalysisStateParams) => {
-      names.set(vscode.Uri.parse(p.uri).fsPath, p);
-      tree.refresh();
-    }));
-  }, (e: unknown) => log.error(`language server failed to start: ${String(e)}`));
-  void ready;
+  // started right after activate() returns: spawning the server process is not on the activation path
+  setImmediate(() => {
+    void client!.start().then(() => {
+      context.subscriptions.push(client!.onNotification(AnalysisStateNotification, (p: AnalysisStateParams) => {
+        names.set(vscode.Uri.parse(p.uri).fsPath, p);
+        tree.refresh();
+      }));
+    }, (e: unknown) => log.error(`language server failed to start: ${String(e)}`));
+  });
 
   // ---- runs ----
   const analysisOf = (arg?: unknown): string | undefined => {

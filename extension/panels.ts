@@ -104,6 +104,9 @@ export class Panel {
 
   async sendResults(): Promise<void> {
     const results = readResults(this.key);
+    // draw at once; the feature distributions for the learned cuts follow when their summaries are read
+    this.post({ type: 'results', analysis: this.key, results } satisfies ResultsToWebview);
+    if (!results?.methods.some((m) => m.cuts?.length)) return;
     const datasets: Record<string, DatasetSummaryLike> = {};
     // the learned cuts are drawn on the feature distributions of their dataset
     for (const m of results?.methods ?? []) {

@@ -27,13 +27,16 @@ const ws = () => vscode.workspace.workspaceFolders[0].uri.fsPath;
 let api;
 
 test('activates on an analysis file', async () => {
+  const t0 = Date.now();
   const doc = await vscode.workspace.openTextDocument(path.join(ws(), 'tiny.hml.yaml'));
   await vscode.window.showTextDocument(doc);
   assert.equal(doc.languageId, 'hml');
   const ext = vscode.extensions.getExtension(EXT_ID);
   assert.ok(ext, 'extension found');
   await until(() => ext.isActive, 20000, 'activation');
+  const wall = Date.now() - t0;
   api = ext.exports;
+  console.log(`    opening the file → extension active (includes loading the bundle, polled every 100 ms): ${wall} ms`);
   console.log(`    activation (module evaluated → activate() returned): ${api.activationMs.toFixed(1)} ms (target < 300 ms)`);
   assert.ok(api.activationMs < 300, `activation took ${api.activationMs} ms`);
   const cmds = await vscode.commands.getCommands(true);

@@ -71,7 +71,7 @@ test('event display: an event with 5,000 particles draws in < 50 ms', async () =
     // deterministic pseudo-random event (LCG), GeV
     let s = 12345;
     const rnd = (): number => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const tracks = [], clusters = [];
+    const tracks: { pT: number; eta: number; phi: number; et: number }[] = [], clusters: { pT: number; eta: number; phi: number; et: number }[] = [];
     for (let i = 0; i < 5000; i++) {
       const o = { pT: 0.5 + 50 * rnd() ** 4, eta: -4 + 8 * rnd(), phi: -Math.PI + 2 * Math.PI * rnd(), et: 0 };
       o.et = o.pT;
