@@ -154,7 +154,12 @@ function constituentRows(c: Collection, row: number): Uint32Array {
   return refs.index.subarray(refs.offsets[row], refs.offsets[row + 1]);
 }
 
-function group(batch: EventBatch, c: Collection, g: Group, row: number, opts: SubstructureOptions): Float64Array {
+/**
+ * The cached values of group `g` for jet `row`, computed on first use. `arr[base]` counts what is filled: for
+ * `tau` the number of τ_N computed (τ_1…τ_need only, so `tau21` never pays for the τ_3…τ_5 minimisations; the
+ * kt seeds and one-pass axes of τ_N do not depend on how many are asked for), for the others 1.
+ */
+function group(batch: EventBatch, c: Collection, g: Group, row: number, opts: SubstructureOptions, need?: number): Float64Array {
   let byGroup = cache.get(c);
   if (!byGroup) {
     byGroup = new Map();
@@ -168,14 +173,15 @@ function group(batch: EventBatch, c: Collection, g: Group, row: number, opts: Su
     byGroup.set(key, arr);
   }
   const base = row * (width + 1);
-  if (arr[base] === 0) {
+  const want = g === 'tau' ? (need ?? width) : 1;
+  if (arr[base] < want) {
     const src = c.constituents ? batch.collections.get(c.constituents.source) : undefined;
     const rows = constituentRows(c, row);
     const vals = new Float64Array(width).fill(NaN);
     if (src) {
       // an empty jet gives τ = 0, e2 = e3 = 0 (C2, D2 NaN) and a zero groomed jet
       const r0 = defaultRadius(c);
-      if (g === 'tau') vals.set(nsubjettiness(src, rows, r0, { axes: opts.axes }));
+      if (g === 'tau') vals.set(nsubjettiness(src, rows, r0, { axes: opts.axes, maxN: want }));
       else if (g === 'sd') {
         const sd = softDrop(src, rows, r0);
         vals.set([sd.px, sd.py, sd.pz, sd.e, sd.mass, sd.rows.length]);
@@ -185,7 +191,7 @@ function group(batch: EventBatch, c: Collection, g: Group, row: number, opts: Su
       }
     }
     arr.set(vals, base + 1);
-    arr[base] = 1;
+    arr[base] = src ? want : width;
   }
   return arr.subarray(base + 1, base + 1 + width);
 }
@@ -209,7 +215,7 @@ export function jetSubstructure(batch: EventBatch, c: Collection, row: number, n
   const stored = c.fields[name];
   if (stored && !Number.isNaN(stored[row])) return stored[row];
   const tau = /^tau([1-5])$/.exec(name);
-  if (tau) return group(batch, c, 'tau', row, opts)[Number(tau[1]) - 1];
+  if (tau) return group(batch, c, 'tau', row, opts, Number(tau[1]))[Number(tau[1]) - 1];
   const ecf = /^(e2|e3|c2|d2)(_b2)?$/.exec(name);
   if (ecf) return group(batch, c, ecf[2] ? 'ecf2' : 'ecf1', row, opts)[['e2', 'e3', 'c2', 'd2'].indexOf(ecf[1])];
   if (name.startsWith('sd_')) {

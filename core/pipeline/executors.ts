@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Analysis } from '../analysis/model';
 import type { Dataset } from '../datasets/types';
+import type { EventBatch } from '../physics/events';
 import type { SavedModel, TrainedModel, TrainResult, MethodType, TrainContext } from '../methods/types';
 import { RESULTS_FORMAT_VERSION, type MethodResult, type ResultsFile, type SampleCutflow } from '../../protocol/results';
 import { writeFileAtomic } from '../util/atomic';
@@ -58,7 +59,7 @@ const generate: StageExecutor = {
     const sample = loaded.analysis.samples[sampleName];
     const g = sample.generator;
     const xsOverride = typeof sample.cross_section === 'number' ? sample.cross_section : undefined;
-    let batches: AsyncIterable<import('../physics/events').EventBatch>;
+    let batches: AsyncIterable<EventBatch>;
     let total: number;
     let crossSection: number | null;
     let processText: string;
@@ -101,24 +102,10 @@ const generate: StageExecutor = {
       const scale = xsOverride !== undefined && result.crossSection ? xsOverride / result.crossSection : 1;
       batches = scale === 1 ? source.batches() : rescale(source.batches(), scale);
     }
-    const writer = new EventWriter(join(ctx.outDir, 'events.hmlev'));
-    let events = 0;
     let sumWeights = 0;
-    let i = 0;
-    try {
-      for await (const b of batches) {
-        writer.append(b);
-        events += b.size;
-        for (let k = 0; k < b.size; k++) sumWeights += b.weights[k];
-        ctx.progress(events, Math.max(total, events), 'events');
-        ctx.killPoint(`batch-${i++}`);
-        if (ctx.signal.aborted) throw new HmlError('cancelled', 'cancelled', { exitCode: 130 });
-      }
-      writer.close();
-    } catch (e) {
-      writer.abort();
-      throw e;
-    }
+    const events = await storeBatches(ctx, join(ctx.outDir, 'events.hmlev'), batches, total, (b) => {
+      for (let k = 0; k < b.size; k++) sumWeights += b.weights[k];
+    });
     if (events === 0) throw new HmlError('no-events', `sample '${sampleName}' produced no events`, { exitCode: 1 });
     const rec: SampleRecord = { sample: sampleName, engine: g.engine, process: processText, events, crossSection, sumWeights };
     writeFileAtomic(join(ctx.outDir, 'sample.json'), JSON.stringify(rec, null, 1) + '\n');
@@ -126,7 +113,32 @@ const generate: StageExecutor = {
   },
 };
 
-async function* rescale<T extends import('../physics/events').EventBatch>(it: AsyncIterable<T>, f: number): AsyncGenerator<T> {
+/**
+ * Writes batches into an event store with progress, a kill point per batch and cancellation; returns the number
+ * of events. The file is complete (has its trailer) only when every batch was written.
+ */
+async function storeBatches(ctx: StageContext, path: string, batches: AsyncIterable<EventBatch>, total: number, each: (b: EventBatch) => void): Promise<number> {
+  const writer = new EventWriter(path);
+  let events = 0;
+  let i = 0;
+  try {
+    for await (const b of batches) {
+      writer.append(b);
+      events += b.size;
+      each(b);
+      ctx.progress(events, Math.max(total, events), 'events');
+      ctx.killPoint(`batch-${i++}`);
+      if (ctx.signal.aborted) throw new HmlError('cancelled', 'cancelled', { exitCode: 130 });
+    }
+    writer.close();
+  } catch (e) {
+    writer.abort();
+    throw e;
+  }
+  return events;
+}
+
+async function* rescale<T extends EventBatch>(it: AsyncIterable<T>, f: number): AsyncGenerator<T> {
   for await (const b of it) yield { ...b, weights: b.weights.map((w) => w * f) };
 }
 
@@ -147,24 +159,11 @@ const reconstructStage: StageExecutor = {
     const inp = inputOf(ctx, `generate:${sampleName}`);
     const { reconstructBatches } = await import('./batchpool');
     const rec = readJson<SampleRecord>(join(inp.dir, 'sample.json'));
-    const writer = new EventWriter(join(ctx.outDir, 'jets.hmlev'));
-    let events = 0;
     let jets = 0;
-    let i = 0;
-    try {
-      for await (const b of reconstructBatches(readEventStore(join(inp.dir, 'events.hmlev')), reconstruction, ctx.threads)) {
-        writer.append(b);
-        events += b.size;
-        for (const name of Object.keys(reconstruction)) jets += b.collections.get(name)?.px.length ?? 0;
-        ctx.progress(events, rec.events, 'events');
-        ctx.killPoint(`batch-${i++}`);
-        if (ctx.signal.aborted) throw new HmlError('cancelled', 'cancelled', { exitCode: 130 });
-      }
-      writer.close();
-    } catch (e) {
-      writer.abort();
-      throw e;
-    }
+    const deltas = reconstructBatches(readEventStore(join(inp.dir, 'events.hmlev')), reconstruction, ctx.threads);
+    const events = await storeBatches(ctx, join(ctx.outDir, 'jets.hmlev'), deltas, rec.events, (b) => {
+      for (const name of Object.keys(reconstruction)) jets += b.collections.get(name)?.px.length ?? 0;
+    });
     return { events, jets };
   },
 };
@@ -236,7 +235,7 @@ const dataset: StageExecutor = {
 };
 
 /** The stored events with their reconstructed collections added back, batch by batch. */
-async function* withReconstruction(events: string, jets: string): AsyncGenerator<import('../physics/events').EventBatch> {
+async function* withReconstruction(events: string, jets: string): AsyncGenerator<EventBatch> {
   const { mergeDelta } = await import('./reconstruction');
   const deltas = readEventStore(jets);
   for await (const b of readEventStore(events)) {

@@ -259,6 +259,7 @@ async function executeStage(
   killPoint(s.name, 'start');
   const startedAt = now();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   emit({ v: PROGRESS_PROTOCOL_VERSION, time: startedAt, type: 'stage-started', stage: s.name, key: s.key });
   const tmp = makeTempStageDir(runDir, s.folder);
   const inputs = new Map<string, StageInput>();
@@ -302,6 +303,7 @@ async function executeStage(
     if (signal.aborted) throw new HmlError('cancelled', 'cancelled', { exitCode: 130 });
     const finished = now();
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     const rec: StageRecord = {
       stage: s.name,
       kind: s.kind,
@@ -315,6 +317,7 @@ async function executeStage(
       started: startedAt,
       finished,
       seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
       host: hostname(),
       pid: process.pid,
       versions: { node: process.versions.node, ...opts.versions },

@@ -94,6 +94,11 @@ export interface StageRecord {
   started: string;
   finished: string;
   seconds: number;
+  /**
+   * CPU seconds (user + system, all threads of the process) while the stage ran; exact when it ran alone
+   * (`--jobs 1`), an upper bound when other stages ran beside it.
+   */
+  cpuSeconds?: number;
   host: string;
   pid: number;
   versions: Record<string, string>;
