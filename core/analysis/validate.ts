@@ -27,6 +27,7 @@ import type { ArrayNode, MapNode, NumberNode, ObjectNode, SchemaNode, StringForm
 import type { Fix, HmlDiagnostic, Severity } from './diagnostics';
 import type { Analysis } from './model';
 import { ANALYSIS_SCHEMA, COMMON_CLOUD_FEATURES, METHOD_DATASET_TYPE, METRIC_DOCS } from './schema';
+import { reparseIncremental, YAML_OPTIONS } from './incremental';
 import { LineIndex } from './text';
 
 export type Path = (string | number)[];
@@ -913,8 +914,27 @@ const YAML_HINTS: Record<string, string> = {
   BAD_ALIAS: '',
 };
 
-/** Parses and validates an analysis file's text. Never throws. */
-export function validateText(text: string): ValidationResult {
+/** The incremental parse, or undefined (a full parse) on anything unexpected: it is an optimisation only. */
+function reparseSafely(previous: PreviousParse, text: string): Document | undefined {
+  try {
+    return reparseIncremental(previous.text, previous.document, text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The text and YAML document of an earlier version of the same file, for an incremental parse. */
+export interface PreviousParse {
+  text: string;
+  /** Modified in place by the incremental parse: the earlier result must not be used afterwards. */
+  document?: Document;
+}
+
+/**
+ * Parses and validates an analysis file's text. Never throws. With `previous` (the editor's last version), an edit
+ * inside one entry re-parses only that entry (core/analysis/incremental.ts); the result is the same as without.
+ */
+export function validateText(text: string, previous?: PreviousParse): ValidationResult {
   const lines = new LineIndex(text);
   const pending: Pending[] = [];
   const finish = (partial: unknown, document?: Document, v?: Validator, expressions: ExpressionSite[] = []): ValidationResult => {
@@ -948,7 +968,7 @@ export function validateText(text: string): ValidationResult {
   }
   let doc: Document;
   try {
-    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+    doc = (previous && reparseSafely(previous, text)) || parseDocument(text, YAML_OPTIONS);
   } catch (err) {
     // The yaml package recurses on nesting; pathological depth ends here instead of in the caller.
     pending.push({ start: 0, end: Math.min(text.length, 1), severity: 1, code: 'too-deep', message: `The YAML could not be read (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); it nests far deeper than an analysis file does.` });

@@ -120,7 +120,8 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
     const text = d.getText();
     const hit = cache.get(d.uri);
     if (hit && hit.version === d.version && hit.text === text) return hit.parsed;
-    const parsed = parseAnalysisText(text, d.uri);
+    // The previous version's document is handed over for an incremental parse (and is not used afterwards).
+    const parsed = parseAnalysisText(text, d.uri, hit?.parsed.document);
     cache.set(d.uri, { version: d.version, text, parsed });
     return parsed;
   };
