@@ -2,7 +2,7 @@ import { Rng } from '../../util/random';
 import { binMatrix, binTraining, MISSING_BIN } from './binning';
 import type { Codes, SharedTree } from './kernels';
 import type { GbdtTree } from './model';
-import { Engine } from './threads';
+import { Engine, type Segment, type SplitJob } from './threads';
 import type { GbdtSettings } from './settings';
 
 /**
@@ -11,14 +11,16 @@ import type { GbdtSettings } from './settings';
  * Design for speed (the target is XGBoost `hist`): features are binned once (≤ 255 quantile bins + a NaN bin)
  * to a row-major matrix of codes `f · 256 + bin` (uint16), so one histogram update is
  * `hist[2·code] += g; hist[2·code+1] += h` with no index arithmetic, and to a column-major uint8 copy for
- * partitioning; each node owns a contiguous segment of one row-index array that is partitioned in place (stable,
- * branch-free, so rows stay in ascending order and memory access stays sequential); only the smaller child's
+ * partitioning; each node owns a contiguous segment of one row-index array that is partitioned stably (branch-free,
+ * through scratch space, so rows stay in ascending order and memory access stays sequential); only the smaller child's
  * histogram is built and the larger one is the parent's minus it (the subtraction trick), reusing the parent's
  * buffer; no per-row objects anywhere.
  *
- * Histograms, gradients and margin updates run on worker threads when asked (threads.ts); their work is cut into
- * chunks that depend only on the data, and partial sums are added in chunk order, so the model is bit-identical
- * for any thread count. Tree growth itself (split search, partitioning) runs on the calling thread.
+ * Histograms, gradients, partitions and margin updates run on worker threads when asked (threads.ts); their work
+ * is cut into chunks that depend only on the data, and partial sums are added in chunk order, so the model is
+ * bit-identical for any thread count. Depth-wise growth splits a whole level per pair of tasks (few wake-ups);
+ * the split search runs on the calling thread. The last split of a branch partitions nothing: its rows' margins
+ * are updated by the split's own test.
  */
 export interface BoostInput {
   /** Row-major float32 features (n, F); NaN is missing. */
@@ -129,7 +131,6 @@ export async function boost(train: BoostInput, valid: BoostInput | undefined, s:
     const { margin, rows } = engine.arrays;
     margin.fill(baseMargin);
     const vMargin = valid ? new Float64Array(valid.n).fill(baseMargin) : undefined;
-    const scratch = new Uint32Array(n);
     const rng = new Rng(seed);
     const pool: Float64Array[] = [];
     const takeHist = (): Float64Array => pool.pop() ?? new Float64Array(F * HIST_STRIDE);
@@ -163,10 +164,11 @@ export async function boost(train: BoostInput, valid: BoostInput | undefined, s:
         active = rng.shuffle(active).slice(0, k).sort((a, b) => a - b);
       }
 
-      const tree = growTree(s, engine, cols, n, F, nBins, active, rows, m, scratch, takeHist, pool);
-      // Margins: with every row in the tree, each leaf's row segment gets its value (parallel over positions);
-      // with row subsampling, the next gradient pass routes every row through the tree on its bins.
-      if (s.subsample === 1) engine.addSegments(tree.segments, tree.value, m);
+      const tree = growTree(s, engine, nBins, active, m, takeHist, pool);
+      // Margins: with every row in the tree, by the leaves' row segments (parallel over positions); with row
+      // subsampling, the next gradient pass routes every row through the tree on its bins. Either way the last
+      // split of a branch needs no partitioning.
+      if (s.subsample === 1) engine.addSegments(tree.segments, m);
       else shareTree(tree, engine.arrays.tree);
       let valLoss: number | null = null;
       if (valid && vCodes && vMargin) {
@@ -223,24 +225,12 @@ interface GrowingTree {
   value: number[];
   gain: number[];
   cover: number[];
-  /** [leaf, begin, end): the positions in `rows` of each leaf's rows (complete without row subsampling). */
-  segments: [number, number, number][];
+  /** The leaves' rows, for the margin update (positions in `rows`; complete without row subsampling). */
+  segments: Segment[];
 }
 
-function growTree(
-  s: GbdtSettings,
-  engine: Engine,
-  cols: Uint8Array,
-  nRows: number,
-  F: number,
-  nBins: number[],
-  active: number[],
-  rows: Uint32Array,
-  m: number,
-  scratch: Uint32Array,
-  takeHist: () => Float64Array,
-  pool: Float64Array[],
-): GrowingTree {
+/** Grows one tree on the rows [0, m) of `engine.arrays.rows`. */
+function growTree(s: GbdtSettings, engine: Engine, nBins: number[], active: number[], m: number, takeHist: () => Float64Array, pool: Float64Array[]): GrowingTree {
   const t: GrowingTree = { feature: [], code: [], defaultLeft: [], left: [], right: [], value: [], gain: [], cover: [], segments: [] };
   const addNode = (H: number): number => {
     t.feature.push(-1);
@@ -259,7 +249,7 @@ function growTree(
   const maxLeaves = s.growth === 'lossguide' && s.maxLeaves > 0 ? s.maxLeaves : Infinity;
   const makeLeaf = (c: Candidate): void => {
     t.value[c.node] = (-c.G / (c.H + lambda)) * eta;
-    t.segments.push([c.node, c.begin, c.end]);
+    t.segments.push({ begin: c.begin, end: c.end, feature: -1, bin: 0, defaultLeft: false, left: t.value[c.node], right: 0 });
     if (c.hist) pool.push(c.hist);
     c.hist = null;
   };
@@ -275,56 +265,66 @@ function growTree(
     H += rootHist[2 * b + 1];
   }
   const root: Candidate = { node: addNode(H), begin: 0, end: m, depth: 0, G, H, hist: rootHist, gain: 0, feature: -1, bin: 0, defaultLeft: false, GL: 0, HL: 0 };
-  const open: Candidate[] = [];
+  let open: Candidate[] = [];
   if (canSplit(0, H)) findSplit(root, rootHist, active, nBins, s);
   open.push(root);
   let leaves = 1;
   while (open.length > 0) {
-    // depthwise: first in, first out (breadth-first numbering); lossguide: the largest gain first
-    let pick = 0;
-    if (s.growth === 'lossguide') for (let i = 1; i < open.length; i++) if (open[i].gain > open[pick].gain) pick = i;
-    const c = open.splice(pick, 1)[0];
-    if (c.feature < 0 || c.gain <= Math.max(s.gamma, EPS_GAIN) || leaves >= maxLeaves) {
-      makeLeaf(c);
-      continue;
+    // depthwise: a whole level at once, first in first out (breadth-first numbering); lossguide: the largest
+    // gain first, one node at a time
+    let batch: Candidate[];
+    if (s.growth === 'lossguide') {
+      let pick = 0;
+      for (let i = 1; i < open.length; i++) if (open[i].gain > open[pick].gain) pick = i;
+      batch = open.splice(pick, 1);
+    } else {
+      batch = open;
+      open = [];
     }
-    // split c
-    const thrCode = c.feature * 256 + c.bin;
-    const GR = c.G - c.GL;
-    const HR = c.H - c.HL;
-    const depth = c.depth + 1;
-    const l: Candidate = { node: addNode(c.HL), begin: c.begin, end: c.begin, depth, G: c.GL, H: c.HL, hist: null, gain: 0, feature: -1, bin: 0, defaultLeft: false, GL: 0, HL: 0 };
-    const r: Candidate = { node: addNode(HR), begin: c.end, end: c.end, depth, G: GR, H: HR, hist: null, gain: 0, feature: -1, bin: 0, defaultLeft: false, GL: 0, HL: 0 };
-    t.feature[c.node] = c.feature;
-    t.code[c.node] = thrCode;
-    t.defaultLeft[c.node] = c.defaultLeft ? 1 : 0;
-    t.left[c.node] = l.node;
-    t.right[c.node] = r.node;
-    t.gain[c.node] = c.gain;
-    leaves++;
-    const needL = canSplit(l.depth, l.H) && leaves < maxLeaves;
-    const needR = canSplit(r.depth, r.H) && leaves < maxLeaves;
-    if (!needL && !needR && s.subsample < 1) {
-      // Both children are final leaves and margins will be updated by routing every row through the finished
-      // tree: no partitioning needed.
-      t.value[l.node] = (-l.G / (l.H + lambda)) * eta;
-      t.value[r.node] = (-r.G / (r.H + lambda)) * eta;
-      if (c.hist) pool.push(c.hist);
+    const splits: { c: Candidate; l: Candidate; r: Candidate; needL: boolean; needR: boolean; job: SplitJob }[] = [];
+    for (const c of batch) {
+      if (c.feature < 0 || c.gain <= Math.max(s.gamma, EPS_GAIN) || leaves >= maxLeaves) {
+        makeLeaf(c);
+        continue;
+      }
+      const GR = c.G - c.GL;
+      const HR = c.H - c.HL;
+      const depth = c.depth + 1;
+      const l: Candidate = { node: addNode(c.HL), begin: c.begin, end: c.begin, depth, G: c.GL, H: c.HL, hist: null, gain: 0, feature: -1, bin: 0, defaultLeft: false, GL: 0, HL: 0 };
+      const r: Candidate = { node: addNode(HR), begin: c.end, end: c.end, depth, G: GR, H: HR, hist: null, gain: 0, feature: -1, bin: 0, defaultLeft: false, GL: 0, HL: 0 };
+      t.feature[c.node] = c.feature;
+      t.code[c.node] = c.feature * 256 + c.bin;
+      t.defaultLeft[c.node] = c.defaultLeft ? 1 : 0;
+      t.left[c.node] = l.node;
+      t.right[c.node] = r.node;
+      t.gain[c.node] = c.gain;
+      leaves++;
+      const needL = canSplit(l.depth, l.H) && leaves < maxLeaves;
+      const needR = canSplit(r.depth, r.H) && leaves < maxLeaves;
+      if (!needL && !needR) {
+        // Both children are final leaves: their margins are updated by this split's test (segment) or by routing
+        // rows through the finished tree, so their rows need no partitioning.
+        t.value[l.node] = (-l.G / (l.H + lambda)) * eta;
+        t.value[r.node] = (-r.G / (r.H + lambda)) * eta;
+        t.segments.push({ begin: c.begin, end: c.end, feature: c.feature, bin: c.bin, defaultLeft: c.defaultLeft, left: t.value[l.node], right: t.value[r.node] });
+        if (c.hist) pool.push(c.hist);
+        c.hist = null;
+        continue;
+      }
+      splits.push({ c, l, r, needL, needR, job: { begin: c.begin, end: c.end, feature: c.feature, bin: c.bin, defaultLeft: c.defaultLeft, mid: 0, hist: takeHist() } });
+    }
+    // partition every split node and build each one's smaller child's histogram, all nodes in one go
+    engine.splitNodes(splits.map((x) => x.job));
+    for (const { c, l, r, needL, needR, job } of splits) {
+      l.end = job.mid;
+      r.begin = job.mid;
+      const parentHist = c.hist!;
       c.hist = null;
-      continue;
-    }
-    const mid = partition(rows, c.begin, c.end, cols.subarray(c.feature * nRows, (c.feature + 1) * nRows), c.bin, c.defaultLeft, scratch);
-    l.end = mid;
-    r.begin = mid;
-    const parentHist = c.hist!;
-    c.hist = null;
-    if (needL || needR) {
+      // the larger child's histogram is the parent's minus the smaller one's
       const small = l.end - l.begin <= r.end - r.begin ? l : r;
       const large = small === l ? r : l;
-      const h = takeHist();
-      engine.hist(h, small.begin, small.end);
-      for (let i = 0; i < parentHist.length; i++) parentHist[i] -= h[i];
-      small.hist = h;
+      for (let i = 0; i < parentHist.length; i++) parentHist[i] -= job.hist[i];
+      small.hist = job.hist;
       large.hist = parentHist;
       if (needL) findSplit(l, l.hist!, active, nBins, s);
       if (needR) findSplit(r, r.hist!, active, nBins, s);
@@ -334,10 +334,8 @@ function growTree(
           child.hist = null;
         }
       }
-    } else {
-      pool.push(parentHist);
+      open.push(l, r);
     }
-    open.push(l, r);
   }
   return t;
 }
@@ -395,30 +393,6 @@ function findSplit(c: Candidate, hist: Float64Array, active: number[], nBins: nu
     }
   }
   c.gain = best;
-}
-
-const goLeft = new Uint8Array(256);
-
-function setDirections(bin: number, defaultLeft: boolean): void {
-  for (let b = 0; b < 256; b++) goLeft[b] = b <= bin ? 1 : 0;
-  goLeft[MISSING_BIN] = defaultLeft ? 1 : 0;
-}
-
-/** Stable in-place partition of a node's rows; branch-free (a split's direction per bin is a table lookup). */
-function partition(rows: Uint32Array, begin: number, end: number, col: Uint8Array, bin: number, defaultLeft: boolean, scratch: Uint32Array): number {
-  setDirections(bin, defaultLeft);
-  let l = begin;
-  let r = 0;
-  for (let k = begin; k < end; k++) {
-    const row = rows[k];
-    const left = goLeft[col[row]];
-    rows[l] = row;
-    scratch[r] = row;
-    l += left;
-    r += 1 - left;
-  }
-  rows.set(scratch.subarray(0, r), l);
-  return l;
 }
 
 function addTreeBinned(t: GrowingTree, codes: Codes, n: number, F: number, margin: Float64Array): void {

@@ -2,10 +2,33 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HmlError } from '../../util/errors';
-import { buildHist, chunkCount, CTRL, gradientRange, marginRange, MAX_CHUNKS, runShare, SPIN_MS, TASK, type Codes, type SharedArrays, type SharedTree } from './kernels';
+import { buildHist, chunkCount, chunkStart, CTRL, gradientRange, marginRange, MAX_CHUNKS, runShare, slotCount, SPIN_MS, TASK, type Codes, type SharedArrays, type SharedTree, type SplitBatch } from './kernels';
+
+/** A node to split (see `Engine.splitNodes`); `mid` and `hist` receive the results. */
+export interface SplitJob {
+  begin: number;
+  end: number;
+  feature: number;
+  bin: number;
+  defaultLeft: boolean;
+  mid: number;
+  hist: Float64Array;
+}
+
+/** Rows at positions [begin, end) of `rows` get `left`, or, with a `feature` ≥ 0, `left` / `right` by that split. */
+export interface Segment {
+  begin: number;
+  end: number;
+  feature: number;
+  bin: number;
+  defaultLeft: boolean;
+  left: number;
+  right: number;
+}
 
 /**
- * Runs the engine's two hot loops (histograms, gradients) on the main thread plus optional worker threads.
+ * Runs the engine's hot loops (gradients, histograms, partitions, margin updates) on the main thread plus optional
+ * worker threads; what stays on the calling thread is the split search and the adding of chunk histograms.
  *
  * Determinism: work is cut into chunks whose boundaries depend only on the row-range length (kernels.ts
  * `chunkCount`), each chunk's partial result goes to its own slot, and the main thread adds the slots in chunk
@@ -45,17 +68,25 @@ export class Engine {
       codes: sharedCodes,
       cols: sharedCols,
       tree,
+      F,
       segBegin: i32(maxNodes),
       segEnd: i32(maxNodes),
-      segValue: f64(maxNodes),
-      F,
+      segFeature: i32(maxNodes),
+      segBin: i32(maxNodes),
+      segDefaultLeft: i32(maxNodes),
+      segValue: f64(2 * maxNodes),
       rows: new Uint32Array(sab(n * 4)),
+      scratch: new Uint32Array(sab(n * 4)),
+      scratchR: new Uint32Array(sab(n * 4)),
+      batch: Object.fromEntries(
+        ['nodeFeature', 'nodeBin', 'nodeDefaultLeft', 'nodeU0', 'nodeU1', 'uNode', 'uBegin', 'uEnd', 'uLeft', 'uLo', 'uRo', 'hNode', 'hBegin', 'hEnd', 'hRight'].map((k) => [k, i32(slotCount(F))]),
+      ) as unknown as SplitBatch,
       grad: f64(n),
       hess: f64(n),
       margin: f64(n),
       y: shared(y),
       w: w ? shared(w) : undefined,
-      partials: f64(MAX_CHUNKS * F * 512),
+      partials: f64(slotCount(F) * F * 512),
       lossPartials: f64(2 * MAX_CHUNKS),
       ctrl: new Int32Array(sab(CTRL.SIZE * 4)),
     };
@@ -97,12 +128,92 @@ export class Engine {
       return;
     }
     this.run(TASK.HIST, begin, end, chunks, false);
+    this.reduce(out, chunks);
+  }
+
+  /** Adds the chunk histograms in slots first..first + chunks − 1 in chunk order. */
+  private reduce(out: Float64Array, chunks: number, first = 0): void {
+    const a = this.arrays;
     const stride = a.F * 512;
-    out.set(a.partials.subarray(0, stride));
-    for (let c = 1; c < chunks; c++) {
+    out.set(a.partials.subarray(first * stride, (first + 1) * stride));
+    for (let c = first + 1; c < first + chunks; c++) {
       const p = a.partials.subarray(c * stride, (c + 1) * stride);
       for (let i = 0; i < stride; i++) out[i] += p[i];
     }
+  }
+
+  /**
+   * Splits a batch of nodes: stable partition of each job's rows[begin..end) (bin ≤ `bin` of feature `feature`
+   * left, NaN left when `defaultLeft`), setting `job.mid` to the first position of the right part, and the
+   * histogram of each job's smaller child (left when mid − begin ≤ end − mid) into `job.hist`, with the chunks and
+   * order of additions of `hist()`. Two tasks per batch of up to `slotCount(F)` pieces, whatever the number of
+   * nodes: every thread partitions pieces, then builds histogram chunks and places pieces.
+   */
+  splitNodes(jobs: SplitJob[]): void {
+    const cap = slotCount(this.arrays.F);
+    let i = 0;
+    while (i < jobs.length) {
+      let end = i;
+      let pieces = 0;
+      for (; end < jobs.length; end++) {
+        const k = chunkCount(jobs[end].end - jobs[end].begin);
+        if (pieces + k > cap) break;
+        pieces += k;
+      }
+      this.splitBatch(jobs.slice(i, end));
+      i = end;
+    }
+  }
+
+  private splitBatch(jobs: SplitJob[]): void {
+    const a = this.arrays;
+    const b = a.batch;
+    let u = 0;
+    jobs.forEach((job, j) => {
+      const len = job.end - job.begin;
+      // pieces only serve the threads (a stable partition does not depend on them)
+      const pieces = this.workers.length > 0 ? chunkCount(len) : 1;
+      b.nodeFeature[j] = job.feature;
+      b.nodeBin[j] = job.bin;
+      b.nodeDefaultLeft[j] = job.defaultLeft ? 1 : 0;
+      b.nodeU0[j] = u;
+      for (let c = 0; c < pieces; c++, u++) {
+        b.uNode[u] = j;
+        b.uBegin[u] = chunkStart(job.begin, len, pieces, c);
+        b.uEnd[u] = chunkStart(job.begin, len, pieces, c + 1);
+      }
+      b.nodeU1[j] = u;
+    });
+    this.run(TASK.PARTITION, 0, 0, u, false);
+    let h = 0;
+    const firstSlot: number[] = [];
+    jobs.forEach((job, j) => {
+      let lo = job.begin;
+      for (let v = b.nodeU0[j]; v < b.nodeU1[j]; v++) lo += b.uLeft[v];
+      job.mid = lo;
+      let ro = lo;
+      lo = job.begin;
+      for (let v = b.nodeU0[j]; v < b.nodeU1[j]; v++) {
+        b.uLo[v] = lo;
+        b.uRo[v] = ro;
+        lo += b.uLeft[v];
+        ro += b.uEnd[v] - b.uBegin[v] - b.uLeft[v];
+      }
+      const right = job.mid - job.begin > job.end - job.mid;
+      const sb = right ? job.mid : job.begin;
+      const se = right ? job.end : job.mid;
+      const chunks = chunkCount(se - sb);
+      firstSlot.push(h);
+      for (let c = 0; c < chunks; c++, h++) {
+        b.hNode[h] = j;
+        b.hRight[h] = right ? 1 : 0;
+        b.hBegin[h] = chunkStart(sb, se - sb, chunks, c);
+        b.hEnd[h] = chunkStart(sb, se - sb, chunks, c + 1);
+      }
+    });
+    a.ctrl[CTRL.H_UNITS] = h;
+    this.run(TASK.PLACE_HIST, 0, 0, h + u, false);
+    jobs.forEach((job, j) => this.reduce(job.hist, (j + 1 < jobs.length ? firstSlot[j + 1] : h) - firstSlot[j], firstSlot[j]));
   }
 
   /**
@@ -133,13 +244,17 @@ export class Engine {
     return sw !== 0 ? l / sw : NaN;
   }
 
-  /** Adds leaf values to the margins of their rows: `segments` are [leaf, begin, end) positions in `rows` covering [0, m). */
-  addSegments(segments: [number, number, number][], value: number[], m: number): void {
+  /** Adds the leaf values of `segments` (see `SharedArrays.segBegin`) to the margins; they cover positions [0, m) of `rows`. */
+  addSegments(segments: Segment[], m: number): void {
     const a = this.arrays;
-    segments.forEach(([leaf, b, e], i) => {
-      a.segBegin[i] = b;
-      a.segEnd[i] = e;
-      a.segValue[i] = value[leaf];
+    segments.forEach((g, i) => {
+      a.segBegin[i] = g.begin;
+      a.segEnd[i] = g.end;
+      a.segFeature[i] = g.feature;
+      a.segBin[i] = g.bin;
+      a.segDefaultLeft[i] = g.defaultLeft ? 1 : 0;
+      a.segValue[2 * i] = g.left;
+      a.segValue[2 * i + 1] = g.right;
     });
     a.ctrl[CTRL.SEGMENTS] = segments.length;
     const chunks = chunkCount(m);

@@ -18,7 +18,7 @@ import { resolveGbdtSettings, type GbdtSettings } from './settings';
  * - Missing values (NaN): each split learns the side NaN goes to (the one with the larger gain); where a feature
  *   had no NaN in a node at training time, NaN follows the child with the larger hessian sum.
  * - Deterministic: the same dataset, settings and `ctx.seed` give a byte-identical `toJSON()` whatever
- *   `ctx.threads` is (default: up to 4 cores); threads only speed up histograms and gradients (threads.ts).
+ *   `ctx.threads` is (default: up to 4 cores); threads only speed up gradients, histograms, partitions and margins (threads.ts).
  */
 export async function trainGbdt(dataset: Dataset, settings: Partial<GbdtSettings> | Record<string, unknown>, ctx: TrainContext): Promise<TrainResult> {
   const loc = ctx.settingsLocation;
