@@ -39,6 +39,9 @@ const entries = [
   { entryPoints: ['core/methods/gbdt/hist-worker.ts'], outfile: 'dist/gbdt-worker.mjs', format: 'esm' },
   // jet reconstruction worker threads of the pipeline's reconstruct stage, loaded by dist/cli.mjs from next to itself
   { entryPoints: ['core/pipeline/reconstruct-worker.ts'], outfile: 'dist/reconstruct-worker.mjs', format: 'esm' },
+  // a whole stage (datasets with --jobs > 1) on a worker thread of the CLI
+  { entryPoints: ['core/pipeline/stage-worker.ts'], outfile: 'dist/stage-worker.mjs', format: 'esm',
+    banner: { js: "import { createRequire as __hmlCreateRequire } from 'node:module'; const require = __hmlCreateRequire(import.meta.url);" } },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 for (const w of [

@@ -178,7 +178,7 @@ export interface DatasetStageSummary {
   crossSections: Record<string, number | null>;
 }
 
-const dataset: StageExecutor = {
+const datasetHere: StageExecutor = {
   kind: 'dataset',
   version: 1,
   async execute(ctx) {
@@ -245,6 +245,23 @@ async function* withReconstruction(events: string, jets: string): AsyncGenerator
   }
   await deltas.return(undefined);
 }
+
+/**
+ * The dataset stage on a worker thread when the runner may run several stages at once (`--jobs` > 1): datasets
+ * of several representations are built side by side on several cores. Same code, same inputs, same file.
+ */
+const dataset: StageExecutor = {
+  kind: 'dataset',
+  version: datasetHere.version,
+  async execute(ctx) {
+    if ((ctx.jobs ?? 1) > 1) {
+      const { runInStageWorker, stageWorkerEntry } = await import('./stage-thread');
+      const entry = stageWorkerEntry();
+      if (entry) return runInStageWorker(ctx, entry);
+    }
+    return datasetHere.execute(ctx);
+  },
+};
 
 // ---------------------------------------------------------------------------------------------------- train
 
@@ -508,3 +525,6 @@ const exportStage: StageExecutor = {
 };
 
 export const PIPELINE_EXECUTORS: ExecutorRegistry = { generate, reconstruct: reconstructStage, dataset, train, evaluate, export: exportStage };
+
+/** The same executors, every one running on the calling thread (what a stage worker thread runs). */
+export const IN_PROCESS_EXECUTORS: ExecutorRegistry = { ...PIPELINE_EXECUTORS, dataset: datasetHere };

@@ -280,6 +280,7 @@ async function executeStage(
     analysisSeed: opts.seed,
     signal,
     threads: Math.max(1, opts.threads ?? 1),
+    jobs: Math.max(1, opts.jobs ?? 1),
     progress(done, total, unit) {
       // throttled: progress.ndjson must stay small even for per-batch updates
       const t = performance.now();

@@ -56,6 +56,8 @@ export interface StageContext {
   readonly signal: AbortSignal;
   /** Worker threads this stage may use (results must not depend on it). */
   readonly threads: number;
+  /** Stages the runner may run at once (`--jobs`); above 1 a CPU-heavy stage may move to a worker thread. */
+  readonly jobs?: number;
   progress(done: number, total: number, unit: string): void;
   metric(name: string, value: number | null, epoch?: number): void;
   log(level: 'debug' | 'info' | 'warning' | 'error', message: string): void;
