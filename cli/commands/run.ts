@@ -4,8 +4,10 @@
  *
  * --stage X      run X and its stale upstream stages only (repeatable; `train:bdt` or just `bdt`)
  * --force        re-run the selected stages (all without --stage) even when up to date
- * --jobs N       independent stages at once (default 1)
- * --threads N    worker threads per stage (event generation; default: the machine's cores)
+ * --jobs N       independent stages at once (default: the machine's cores); dataset stages then run on worker
+ *                threads side by side. Results do not depend on it.
+ * --threads N    worker threads per stage (event generation, jet reconstruction, boosted trees; default: the
+ *                machine's cores). Results do not depend on it.
  * --progress     bars (stderr, default), json (NDJSON on stdout, CONTRACTS "Progress stream"), none
  * Exit codes: 0 success, 1 a stage failed, 2 bad input, 3 locked by another run, 130 cancelled (Ctrl-C).
  * The progress events are always appended to .hml/<stem>/progress.ndjson.
@@ -89,7 +91,7 @@ export async function run(argv: string[]): Promise<number> {
   if (p.positional.length !== 1) throw new HmlError('usage', `${USAGE}\n(give exactly one analysis file)`, { exitCode: 2 });
   const mode = one(p, 'progress') ?? 'bars';
   if (!['bars', 'json', 'none'].includes(mode)) throw new HmlError('usage', `hml run: --progress must be bars, json or none (got '${mode}')`, { exitCode: 2 });
-  const jobs = positiveInt(p, 'jobs', 'run', 1);
+  const jobs = positiveInt(p, 'jobs', 'run', availableParallelism());
   const threads = positiveInt(p, 'threads', 'run', availableParallelism());
   const session = openSession(p.positional[0]);
   const cancel = cancelOnSignals();
