@@ -68,15 +68,20 @@ function makeChart(id: string, canvas: HTMLCanvasElement, datasets: ChartDataset
 /** ROC points as (ε_S, 1/ε_B), ε_B = 0 left out (rejection infinite: a lower bound, not drawable on a log axis). */
 export function rejectionPoints(m: MethodResult): XY[] {
   const roc = m.roc.full.tpr.length > 0 ? m.roc.full : m.roc.decimated;
-  const xs: number[] = [], ys: number[] = [];
-  for (let i = 0; i < roc.tpr.length; i++) {
-    if (roc.fpr[i] > 0 && roc.tpr[i] > 0) {
-      xs.push(roc.tpr[i]);
-      ys.push(1 / roc.fpr[i]);
+  // typed arrays, one pass: a 100,000-point curve allocates three buffers instead of 300,000 boxed numbers
+  const n = roc.tpr.length;
+  const xs = new Float64Array(n), ys = new Float64Array(n), logy = new Float64Array(n);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const t = roc.tpr[i], f = roc.fpr[i];
+    if (f > 0 && t > 0) {
+      xs[k] = t;
+      ys[k] = 1 / f;
+      logy[k] = -Math.log10(f);
+      k++;
     }
   }
-  const logy = ys.map((v) => Math.log10(v));
-  return decimate(xs, logy).map((i) => ({ x: xs[i], y: ys[i] }));
+  return decimate(xs.subarray(0, k), logy.subarray(0, k)).map((i) => ({ x: xs[i], y: ys[i] }));
 }
 
 function renderRoc(root: HTMLElement, r: ResultsFile): void {
