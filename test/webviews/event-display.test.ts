@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { buildWebviews, cacheDir, launch, openPanel, until } from './harness';
+import { buildWebviews, cacheDir, launch, openPanel, removeBuild, until } from './harness';
 import { TYPE_COLOURS } from '../../webviews/event-display/draw';
 
 const events = JSON.parse(readFileSync(new URL('../fixtures/extension/events.json', import.meta.url), 'utf8')) as { sample: string; from: number; total: number; events: Record<string, Record<string, unknown>> };
@@ -20,7 +20,10 @@ before(async () => {
   await buildWebviews();
   browser = await launch();
 });
-after(async () => browser?.close());
+after(async () => {
+  await browser?.close();
+  removeBuild();
+});
 
 test('event display: real events, navigation by keyboard, jets where η and φ put them', async () => {
   const p = await openPanel(browser, 'event-display');

@@ -3,21 +3,28 @@
  * playwright-core, with a stand-in for VS Code's webview API that records posted messages and state.
  */
 import * as esbuild from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { panelHtml } from '../../webviews/shared/html';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** Screenshots land here (look at them). */
 export const cacheDir = join(root, 'test/.cache/webviews');
+/** Bundles and pages per test process: test files run in parallel and must not overwrite each other's files. */
+const buildDir = join(cacheDir, `build-${process.pid}`);
 
 /** Builds the three webview bundles into test/.cache (not dist/, which other tests and builds share). */
 export async function buildWebviews(): Promise<void> {
-  mkdirSync(cacheDir, { recursive: true });
+  mkdirSync(buildDir, { recursive: true });
   await Promise.all(['results', 'event-display', 'dataset'].map((name) => esbuild.build({
-    entryPoints: [join(root, `webviews/${name}/main.ts`)], outfile: join(cacheDir, `${name}.js`), bundle: true, format: 'iife', platform: 'browser', target: 'es2022', logLevel: 'error',
+    entryPoints: [join(root, `webviews/${name}/main.ts`)], outfile: join(buildDir, `${name}.js`), bundle: true, format: 'iife', platform: 'browser', target: 'es2022', logLevel: 'error',
   })));
+}
+
+export function removeBuild(): void {
+  rmSync(buildDir, { recursive: true, force: true });
 }
 
 export async function launch(): Promise<Browser> {
@@ -65,8 +72,8 @@ export async function openPanel(browser: Browser, name: 'results' | 'event-displ
     const cls = ${JSON.stringify(opts.bodyClass ?? '')};
     if (cls) document.addEventListener('DOMContentLoaded', () => document.body.classList.add(...cls.split(' ')));
   `);
-  const html = panelHtml({ title: name, scriptUri: pathToFileURL(join(cacheDir, `${name}.js`)).href, cspSource: 'file:', nonce: 'testnonce0123456789' });
-  const file = join(cacheDir, `${name}.html`);
+  const html = panelHtml({ title: name, scriptUri: pathToFileURL(join(buildDir, `${name}.js`)).href, cspSource: 'file:', nonce: 'testnonce0123456789' });
+  const file = join(buildDir, `${name}.html`);
   writeFileSync(file, html);
   await page.goto(pathToFileURL(file).href);
   await until(page, () => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));

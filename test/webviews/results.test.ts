@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { ResultsFile } from '../../protocol/results';
-import { buildWebviews, cacheDir, launch, openPanel, until } from './harness';
+import { buildWebviews, cacheDir, launch, openPanel, removeBuild, until } from './harness';
 import { OKABE_ITO } from '../../webviews/shared/ui';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/extension/results.json', import.meta.url), 'utf8')) as ResultsFile;
@@ -21,7 +21,10 @@ before(async () => {
   await buildWebviews();
   browser = await launch();
 });
-after(async () => browser?.close());
+after(async () => {
+  await browser?.close();
+  removeBuild();
+});
 
 /** 1/ε_B of a ROC at ε_S = 0.5, linear interpolation between the points around it. */
 function rejectionAt(m: ResultsFile['methods'][number], eps: number): number {
