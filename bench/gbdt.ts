@@ -9,7 +9,8 @@
  * Timings are best-of-N on a shared 2-core machine (noisy); run: node --import tsx bench/gbdt.ts [reps]
  * Options: --threads N (ours and XGBoost's nthread, default 2); --xgboost-lib PATH: drive libxgboost.so through
  * its C API with ctypes (bench/gbdt_xgb_capi.py) where the Python package (or numpy) is missing; --no-metrics:
- * skip the sklearn AUC anchor.
+ * skip the sklearn AUC anchor; --cpu: also report process CPU time (user + system, best of N) of both, the figure
+ * to compare on a loaded machine at --threads 1 (with more threads it counts the workers' spinning too).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,7 @@ const reps = Number(args.find((a) => /^\d+$/.test(a) && args[args.indexOf(a) - 1
 const threads = Number(option('--threads') ?? 2);
 const xgbLib = option('--xgboost-lib');
 const withMetrics = !args.includes('--no-metrics');
+const withCpu = args.includes('--cpu');
 const F = 10;
 const nTrain = 150_000;
 const nTest = 50_000;
@@ -60,12 +62,16 @@ const settings = resolveGbdtSettings({ trees: 100, maxDepth: 3, learningRate: 0.
 
 // --- ours
 let best = Infinity;
+let bestCpu = Infinity;
 let model: GbdtModel | undefined;
 for (let r = 0; r < reps; r++) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const out = await boost({ features: tr.x, n: nTrain, nFeatures: F, labels: tr.y }, undefined, settings, 1n, {}, threads);
+  const c = process.cpuUsage(c0);
   const dt = (performance.now() - t0) / 1000;
   best = Math.min(best, dt);
+  bestCpu = Math.min(bestCpu, (c.user + c.system) / 1e6);
   model = new GbdtModel(out.trees, out.baseMargin, Array.from({ length: F }, (_, f) => `x${f}`), new Array<string>(F).fill(''), settings);
 }
 const ourScores = model!.predict({ n: nTest, features: te.x, labels: te.y, weights: new Float64Array(nTest).fill(1), sample: new Int16Array(nTest) });
@@ -80,12 +86,12 @@ D = sys.argv[1]; F = ${F}; reps = int(sys.argv[2])
 xtr = np.fromfile(D + '/xtr.f32', dtype='<f4').reshape(-1, F); ytr = np.fromfile(D + '/ytr.f32', dtype='<f4')
 xte = np.fromfile(D + '/xte.f32', dtype='<f4').reshape(-1, F)
 params = dict(objective='binary:logistic', tree_method='hist', max_depth=3, eta=0.3, reg_lambda=1.0, min_child_weight=1.0, max_bin=256, nthread=${threads}, base_score=0.5)
-best = 1e9
+best = 1e9; best_cpu = 1e9
 for r in range(reps):
-    t0 = time.perf_counter()
+    t0 = time.perf_counter(); c0 = time.process_time()
     d = xgb.DMatrix(xtr, label=ytr, missing=np.nan, nthread=${threads})
     bst = xgb.train(params, d, num_boost_round=100)
-    best = min(best, time.perf_counter() - t0)
+    best = min(best, time.perf_counter() - t0); best_cpu = min(best_cpu, time.process_time() - c0)
 p = bst.predict(xgb.DMatrix(xte, missing=np.nan)).astype('<f8'); p.tofile(D + '/pte.f64')
 # metrics anchor: AUC of 1e6 points with weights
 rng = np.random.default_rng(5); n = 1000000
@@ -94,7 +100,7 @@ y.tofile(D + '/my.f64'); s.tofile(D + '/ms.f64'); w.tofile(D + '/mw.f64')
 bm = 1e9
 for r in range(reps):
     t0 = time.perf_counter(); a = roc_auc_score(y, s, sample_weight=w); bm = min(bm, time.perf_counter() - t0)
-print(json.dumps(dict(time=best, version=xgb.__version__, auc_time=bm, auc=a)))
+print(json.dumps(dict(time=best, cpu=best_cpu, version=xgb.__version__, auc_time=bm, auc=a)))
 `;
 try {
   writeFileSync(join(dir, 'xtr.f32'), tr.x);
@@ -103,15 +109,18 @@ try {
   const res = JSON.parse(
     (xgbLib
       ? execFileSync('/usr/bin/python3', [join(import.meta.dirname, 'gbdt_xgb_capi.py'), xgbLib, dir, String(F), String(reps), String(threads)], { encoding: 'utf8' })
-      : execFileSync('/usr/bin/python3', ['-c', withMetrics ? py : py.slice(0, py.indexOf('# metrics anchor')) + "print(json.dumps(dict(time=best, version=xgb.__version__)))", dir, String(reps)], { encoding: 'utf8' })
+      : execFileSync('/usr/bin/python3', ['-c', withMetrics ? py : py.slice(0, py.indexOf('# metrics anchor')) + "print(json.dumps(dict(time=best, cpu=best_cpu, version=xgb.__version__)))", dir, String(reps)], { encoding: 'utf8' })
     ).trim(),
-  ) as { time: number; version: string; auc_time?: number; auc?: number };
+  ) as { time: number; cpu?: number; version: string; auc_time?: number; auc?: number };
   const pte = readF64(join(dir, 'pte.f64'));
   const xgbAuc = rocAuc(pte, te.y);
   console.log(`gbdt 150,000 x 10, 100 trees, depth 3, ${threads} thread(s) each (best of ${reps}):`);
   console.log(`  ours            ${best.toFixed(3)} s   test AUC ${ourAuc.toFixed(5)}`);
   console.log(`  XGBoost ${res.version} hist ${res.time.toFixed(3)} s   test AUC ${xgbAuc.toFixed(5)}   (nthread=${threads}${xgbLib ? ', C API' : ''})`);
   console.log(`  time ratio ours/xgboost = ${(best / res.time).toFixed(2)}   AUC difference = ${(ourAuc - xgbAuc).toFixed(5)}`);
+  if (withCpu && res.cpu !== undefined) {
+    console.log(`  process CPU time: ours ${bestCpu.toFixed(3)} s, XGBoost ${res.cpu.toFixed(3)} s, ratio ${(bestCpu / res.cpu).toFixed(2)}`);
+  }
 
   if (withMetrics && !xgbLib && res.auc_time !== undefined) {
     const my = readF64(join(dir, 'my.f64'));

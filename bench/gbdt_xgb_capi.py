@@ -18,9 +18,9 @@ def dmat(x, n):
     buf = (ctypes.c_float * len(x)).from_buffer(x)
     check(lib.XGDMatrixCreateFromMat_omp(buf, ctypes.c_uint64(n), ctypes.c_uint64(F), ctypes.c_float(float('nan')), ctypes.byref(h), ctypes.c_int(int(nthread))))
     return h
-best = 1e9
+best = 1e9; best_cpu = 1e9
 for r in range(reps):
-    t0 = time.perf_counter()
+    t0 = time.perf_counter(); c0 = time.process_time()
     d = dmat(xtr, ntr)
     check(lib.XGDMatrixSetFloatInfo(d, b'label', (ctypes.c_float * ntr).from_buffer(ytr), ctypes.c_uint64(ntr)))
     b = ctypes.c_void_p()
@@ -30,10 +30,10 @@ for r in range(reps):
         check(lib.XGBoosterSetParam(b, k.encode(), str(v).encode()))
     for it in range(100):
         check(lib.XGBoosterUpdateOneIter(b, ctypes.c_int(it), d))
-    best = min(best, time.perf_counter() - t0)
+    best = min(best, time.perf_counter() - t0); best_cpu = min(best_cpu, time.process_time() - c0)
 dte = dmat(xte, nte)
 olen = ctypes.c_uint64(); optr = ctypes.POINTER(ctypes.c_float)()
 check(lib.XGBoosterPredict(b, dte, ctypes.c_int(0), ctypes.c_uint(0), ctypes.c_int(0), ctypes.byref(olen), ctypes.byref(optr)))
 out = array.array('d', (optr[i] for i in range(olen.value)))
 with open(D + '/pte.f64', 'wb') as f: out.tofile(f)
-print(json.dumps(dict(time=best, version='%d.%d.%d' % (major.value, minor.value, patch.value))))
+print(json.dumps(dict(time=best, cpu=best_cpu, version='%d.%d.%d' % (major.value, minor.value, patch.value))))

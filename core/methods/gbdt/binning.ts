@@ -25,19 +25,34 @@ export function computeCuts(features: Float32Array, n: number, nFeatures: number
 export function binTraining(features: Float32Array, n: number, nFeatures: number, maxBins: number): { cuts: Float32Array[]; columns: Uint8Array } {
   const cuts: Float32Array[] = [];
   const columns = new Uint8Array(n * nFeatures);
-  const sorter = new ColumnSorter(n);
-  const col = new Float32Array(n);
-  const v = new Float32Array(n);
-  for (let f = 0; f < nFeatures; f++) {
-    for (let i = 0; i < n; i++) col[i] = features[i * nFeatures + f];
+  const binner = new FeatureBinner(n);
+  for (let f = 0; f < nFeatures; f++) cuts.push(binner.bin(features, nFeatures, f, maxBins, columns.subarray(f * n, (f + 1) * n)));
+  return { cuts, columns };
+}
+
+/** Bins one feature at a time (cuts and bins from one sort); holds the buffers for n rows. Used by worker threads too. */
+export class FeatureBinner {
+  private readonly sorter: ColumnSorter;
+  private readonly col: Float32Array;
+  private readonly v: Float32Array;
+
+  constructor(readonly n: number) {
+    this.sorter = new ColumnSorter(n);
+    this.col = new Float32Array(n);
+    this.v = new Float32Array(n);
+  }
+
+  /** Cuts of feature f of the row-major `features` (n, F), and its bins into `out` (n bytes). */
+  bin(features: Float32Array, F: number, f: number, maxBins: number, out: Uint8Array): Float32Array {
+    const { n, col, v, sorter } = this;
+    for (let i = 0; i < n; i++) col[i] = features[i * F + f];
     const m = sorter.sort(col);
     const order = sorter.order;
     for (let k = 0; k < m; k++) v[k] = col[order[k]];
     const c = cutsOfSorted(v.subarray(0, m), maxBins);
-    cuts.push(c);
-    sweep(order, m, v, c, columns.subarray(f * n, (f + 1) * n));
+    sweep(order, m, v, c, out);
+    return c;
   }
-  return { cuts, columns };
 }
 
 /** Assigns bins along the sorted order: one pass, no search. NaN rows (after the m sorted ones) get MISSING_BIN. */

@@ -1,5 +1,5 @@
 import { Rng } from '../../util/random';
-import { binMatrix, binTraining, MISSING_BIN } from './binning';
+import { binMatrix, MISSING_BIN } from './binning';
 import type { Codes, SharedTree } from './kernels';
 import type { GbdtTree } from './model';
 import { Engine, type Segment, type SplitJob } from './threads';
@@ -80,13 +80,10 @@ interface Candidate {
   HL: number;
 }
 
-/** Row-major codes f · 256 + bin from a binned matrix, row-major (`columns` false) or column-major (F, n). */
-function toCodes(binned: Uint8Array, n: number, F: number, columns = false): Codes {
+/** Row-major codes f · 256 + bin from a row-major binned matrix. */
+function toCodes(binned: Uint8Array, n: number, F: number): Codes {
   const codes = F <= 256 ? new Uint16Array(n * F) : new Uint32Array(n * F);
-  for (let i = 0; i < n; i++) {
-    const o = i * F;
-    for (let f = 0; f < F; f++) codes[o + f] = f * 256 + binned[columns ? f * n + i : o + f];
-  }
+  for (let i = 0; i < n * F; i++) codes[i] = (i % F) * 256 + binned[i];
   return codes;
 }
 
@@ -97,13 +94,6 @@ function toCodes(binned: Uint8Array, n: number, F: number, columns = false): Cod
 export async function boost(train: BoostInput, valid: BoostInput | undefined, s: GbdtSettings, seed: bigint, hooks: BoostHooks = {}, threads = 1): Promise<BoostOutput> {
   const { n, nFeatures: F, labels } = train;
   const tw = train.weights;
-  // Column-major bins for partitioning (one split reads one feature of every row in the node: one byte per row
-  // here instead of one cache line per three rows in the row-major matrix), row-major codes for histograms.
-  const { cuts, columns: cols } = binTraining(train.features, n, F, s.bins);
-  const codes = toCodes(cols, n, F, true);
-  const vCodes = valid ? toCodes(binMatrix(valid.features, valid.n, F, cuts), valid.n, F) : undefined;
-  const nBins = cuts.map((c) => c.length + 1);
-
   // Base margin: log-odds of the weighted signal fraction (starts the boosting at the prior, not at 0.5).
   let sw = 0;
   let sy = 0;
@@ -120,7 +110,13 @@ export async function boost(train: BoostInput, valid: BoostInput | undefined, s:
   // Small trainings stay on one thread: waking workers costs more than it saves (the result is the same).
   const leafCap = s.growth === 'lossguide' && s.maxLeaves > 0 ? s.maxLeaves : 2 ** Math.min(s.maxDepth, 22);
   const maxNodes = Math.min(2 * leafCap, 2 * n + 1);
-  const engine = await Engine.create(n >= 32768 ? threads : 1, n, codes, cols, F, labelArr, weightArr, maxNodes);
+  // The engine bins the features (in parallel): column-major bins for partitioning (one split reads one feature
+  // of every row in the node: one byte per row here instead of one cache line per three rows in the row-major
+  // matrix), row-major codes for histograms.
+  const engine = await Engine.create(n >= 32768 ? threads : 1, n, F, train.features, s.bins, labelArr, weightArr, maxNodes);
+  const cuts = engine.cuts;
+  const vCodes = valid ? toCodes(binMatrix(valid.features, valid.n, F, cuts), valid.n, F) : undefined;
+  const nBins = cuts.map((c) => c.length + 1);
   try {
     return await boostRounds();
   } finally {

@@ -1,7 +1,9 @@
 /**
- * The two hot loops of the boosting engine, shared by the main thread and the worker threads (hist-worker.ts).
- * Plain functions on typed arrays, no allocation.
+ * The hot loops of the boosting engine (binning, gradients, histograms, partitions, margins), shared by the main
+ * thread and the worker threads (hist-worker.ts). Plain functions on typed arrays, no allocation in the loops.
  */
+import { FeatureBinner } from './binning';
+
 export type Codes = Uint16Array | Uint32Array;
 
 /**
@@ -187,6 +189,27 @@ export function marginRange(a: SharedArrays, begin: number, end: number): void {
   }
 }
 
+let binner: FeatureBinner | undefined;
+
+/** Bins feature f (one thread per feature; the same code and result as `binTraining`). */
+export function binFeature(a: SharedArrays, f: number): void {
+  const n = a.margin.length;
+  if (!binner || binner.n !== n) binner = new FeatureBinner(n);
+  const c = binner.bin(a.features, a.F, f, a.ctrl[CTRL.MAX_BINS], a.cols.subarray(f * n, (f + 1) * n));
+  a.cutsOut.set(c, f * 256);
+  a.cutsLen[f] = c.length;
+}
+
+/** Row-major codes f · 256 + bin of the rows [begin, end) from the column-major bins. */
+export function codesRange(a: SharedArrays, begin: number, end: number): void {
+  const { codes, cols, F } = a;
+  const n = a.margin.length;
+  for (let i = begin; i < end; i++) {
+    const o = i * F;
+    for (let f = 0; f < F; f++) codes[o + f] = f * 256 + cols[f * n + i];
+  }
+}
+
 /**
  * Fixed chunking of a row range: depends only on the range length, never on the number of threads, so that
  * chunk partial sums added in chunk order give the same floating-point result for any thread count.
@@ -206,8 +229,8 @@ export function chunkStart(begin: number, length: number, chunks: number, i: num
 export const SPIN_MS = 1;
 
 /** Slots of the shared control block (Int32Array) between the main thread and the workers. */
-export const CTRL = { GEN: 0, DONE: 1, TASK: 2, BEGIN: 3, END: 4, CHUNKS: 5, THREADS: 6, WITH_LOSS: 7, APPLY_TREE: 8, INIT_ROWS: 9, NEXT: 10, H_UNITS: 11, SEGMENTS: 12, SIZE: 13 } as const;
-export const TASK = { STOP: 0, HIST: 1, GRAD: 2, APPLY: 3, PARTITION: 4, PLACE_HIST: 5, MARGIN: 6 } as const;
+export const CTRL = { GEN: 0, DONE: 1, TASK: 2, BEGIN: 3, END: 4, CHUNKS: 5, THREADS: 6, WITH_LOSS: 7, APPLY_TREE: 8, INIT_ROWS: 9, NEXT: 10, H_UNITS: 11, SEGMENTS: 12, MAX_BINS: 13, SIZE: 14 } as const;
+export const TASK = { STOP: 0, HIST: 1, GRAD: 2, APPLY: 3, PARTITION: 4, PLACE_HIST: 5, MARGIN: 6, BIN: 7, CODES: 8 } as const;
 
 /**
  * The latest tree in flat form for `applyTree`: per node feature (−1 at leaves), split bin, NaN direction,
@@ -262,6 +285,10 @@ export interface SplitBatch {
 
 /** What a worker binds to for one training (all SharedArrayBuffer-backed). */
 export interface SharedArrays {
+  /** Row-major training features (n, F), for the binning task; cuts come back in cutsOut[f · 256 …] (cutsLen[f] of them). */
+  features: Float32Array;
+  cutsOut: Float32Array;
+  cutsLen: Int32Array;
   codes: Codes;
   /** Column-major bins (F, n) for routing rows through a tree. */
   cols: Uint8Array;
@@ -320,6 +347,8 @@ export function runShare(a: SharedArrays, _id: number): void {
       else placeUnit(a, c - hUnits);
     }
     else if (task === TASK.MARGIN) marginRange(a, cb, ce);
+    else if (task === TASK.BIN) binFeature(a, c);
+    else if (task === TASK.CODES) codesRange(a, cb, ce);
     else {
       gradientRange(a, cb, ce, { tree: ctrl[CTRL.APPLY_TREE] === 1, init: ctrl[CTRL.INIT_ROWS] === 1, gradients: task === TASK.GRAD, loss: ctrl[CTRL.WITH_LOSS] === 1, lossAt: 2 * c });
     }

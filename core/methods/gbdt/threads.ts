@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HmlError } from '../../util/errors';
-import { buildHist, chunkCount, chunkStart, CTRL, gradientRange, marginRange, MAX_CHUNKS, runShare, slotCount, SPIN_MS, TASK, type Codes, type SharedArrays, type SharedTree, type SplitBatch } from './kernels';
+import { buildHist, chunkCount, codesRange, chunkStart, CTRL, gradientRange, marginRange, MAX_CHUNKS, runShare, slotCount, SPIN_MS, TASK, type Codes, type SharedArrays, type SharedTree, type SplitBatch } from './kernels';
 
 /** A node to split (see `Engine.splitNodes`); `mid` and `hist` receive the results. */
 export interface SplitJob {
@@ -41,6 +41,9 @@ export interface Segment {
  * dist/gbdt-worker.mjs), everything runs on the main thread with the same results.
  */
 export class Engine {
+  /** Cut values per feature (binning.ts), from the binning done by `create`. */
+  cuts: Float32Array[] = [];
+
   private constructor(
     readonly arrays: SharedArrays,
     private readonly workers: Worker[],
@@ -50,21 +53,28 @@ export class Engine {
     return this.workers.length + 1;
   }
 
-  static async create(threads: number, n: number, codes: Codes, cols: Uint8Array, F: number, y: Float64Array, w: Float64Array | undefined, maxNodes: number): Promise<Engine> {
+  /**
+   * Binds the threads to one training and bins its row-major `features` (n, F) into at most `maxBins` bins per
+   * feature, one feature per thread at a time (the cuts and bins of `binTraining`).
+   */
+  static async create(threads: number, n: number, F: number, features: Float32Array, maxBins: number, y: Float64Array, w: Float64Array | undefined, maxNodes: number): Promise<Engine> {
     const sab = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(8, bytes));
     const f64 = (len: number): Float64Array => new Float64Array(sab(len * 8));
-    const sharedCodes = codes instanceof Uint16Array ? new Uint16Array(sab(codes.length * 2)) : new Uint32Array(sab(codes.length * 4));
-    sharedCodes.set(codes);
+    const sharedCodes: Codes = F <= 256 ? new Uint16Array(sab(n * F * 2)) : new Uint32Array(sab(n * F * 4));
+    const sharedFeatures = new Float32Array(sab(n * F * 4));
+    sharedFeatures.set(features.subarray(0, n * F));
     const shared = (src: Float64Array): Float64Array => {
       const out = f64(src.length);
       out.set(src);
       return out;
     };
-    const sharedCols = new Uint8Array(sab(cols.length));
-    sharedCols.set(cols);
+    const sharedCols = new Uint8Array(sab(n * F));
     const i32 = (len: number): Int32Array => new Int32Array(sab(len * 4));
     const tree: SharedTree = { feature: i32(maxNodes), bin: i32(maxNodes), defaultLeft: i32(maxNodes), left: i32(maxNodes), right: i32(maxNodes), value: f64(maxNodes) };
     const arrays: SharedArrays = {
+      features: sharedFeatures,
+      cutsOut: new Float32Array(sab(F * 256 * 4)),
+      cutsLen: i32(F),
       codes: sharedCodes,
       cols: sharedCols,
       tree,
@@ -116,7 +126,14 @@ export class Engine {
       workers = [];
     }
     arrays.ctrl[CTRL.THREADS] = workers.length + 1;
-    return new Engine(arrays, workers);
+    const engine = new Engine(arrays, workers);
+    arrays.ctrl[CTRL.MAX_BINS] = maxBins;
+    engine.run(TASK.BIN, 0, 0, F, false);
+    engine.cuts = Array.from({ length: F }, (_, f) => arrays.cutsOut.slice(f * 256, f * 256 + arrays.cutsLen[f]));
+    const chunks = chunkCount(n);
+    if (chunks === 1) codesRange(arrays, 0, n);
+    else engine.run(TASK.CODES, 0, n, chunks, false);
+    return engine;
   }
 
   /** Histogram of rows[begin..end) into `out`. */
