@@ -9,9 +9,11 @@
  * - top-jets: pp → tt̄; the window cuts on the tagged (hadronically decaying) top, chosen at random; the other top
  *   decays inclusively.
  * - qcd-jets: pp → 2 partons, both at the window's p_T; gg / qg / qq mix interpolated in x_T.
+ * Then, for every process, an initial-state radiation stand-in (`initialStateRadiation`) kicks the hard system
+ * transversely against the ISR gluons.
  */
 import type { FastRng } from '../../util/random';
-import { BR_W_HAD, BR_W_LEP, M_H, M_T, M_W, M_Z, PDG, W_T, W_W, W_Z, massOf } from './constants';
+import { BR_W_HAD, BR_W_LEP, CA, CF, M_H, M_T, M_W, M_Z, PDG, W_T, W_W, W_Z, alphaS, massOf } from './constants';
 import { hadroniseSystem } from './hadronise';
 import { decayAll } from './hadrondecays';
 import { boostToLab, boostToRest, breitWigner, twoBodyDecay } from './kinematics';
@@ -35,8 +37,13 @@ export interface EventOptions {
    * pp → WZ(→ νν̄) studies, where the two leading small-R jets are the boson's prongs).
    */
   recoil: 'parton' | 'invisible';
+  /** Initial-state radiation stand-in (default on; see `initialStateRadiation`). */
+  isr: boolean;
   shower: ShowerParams;
 }
+
+/** ISR cut-off: emissions below k_T = 10 GeV are left to the underlying event, whose tune to data already holds soft ISR (GeV²). */
+const ISR_T0 = 100;
 
 /** Truth parton status codes in the `parton` collection. */
 export const TRUTH_RESONANCE = 22;
@@ -70,7 +77,7 @@ export class EventGenerator {
   times: StepTimes | undefined;
 
   constructor(opts: Partial<EventOptions> & Pick<EventOptions, 'process' | 'pt'>) {
-    this.opts = { sqrtS: 13000, pileup: 0, underlyingEvent: true, recoil: 'parton', shower: DEFAULT_SHOWER, ...opts };
+    this.opts = { sqrtS: 13000, pileup: 0, underlyingEvent: true, recoil: 'parton', isr: true, shower: DEFAULT_SHOWER, ...opts };
   }
 
   private newSystem(resonance: number): number {
@@ -106,6 +113,7 @@ export class EventGenerator {
       default:
         this.bosonJet(rng);
     }
+    if (this.opts.isr) this.initialStateRadiation(rng);
     const t1 = this.times ? performance.now() : 0;
     // post-shower heavy quarks as truth (b-tagging)
     for (let i = 0; i < pl.n; i++) {
@@ -127,6 +135,87 @@ export class EventGenerator {
       this.times.hard += t1 - t0; // hard process + decays + shower (split below in bosonJet when timing)
     }
   }
+
+  /** Hard scale² (GeV²) and Casimirs of the two incoming legs, set by the hard process for the ISR. */
+  private isrQ2 = 0;
+  private isrC: [number, number] = [CF, CA];
+
+  /**
+   * Initial-state radiation stand-in (an addition to PHYSICS.md, which has none; docs/physics.md, departure 11).
+   * Each incoming leg radiates gluons in a k_T-ordered veto algorithm from the hard scale Q² (p_T² of the window
+   * object) down to k_T = 10 GeV with the double-logarithmic density dP = (α_s(k_T²) C/π) (dk_T²/k_T²) (dξ/ξ),
+   * ξ ∈ [x k_T/Q, x] the gluon's light-cone fraction (so its rapidity lies between the hard system and its beam),
+   * with one-loop α_s(k_T²) and a veto when the leg's x would exceed 1. The hard system (everything radiated so
+   * far, resonances and neutrinos included) is then boosted transversely against the summed k_T, so the event
+   * stays exactly balanced in p_T, and each gluon is showered with both beams as spectators and hadronised as its
+   * own system. It gives the hard system a recoil kick and adds soft / semi-hard jets: dijets are no longer exactly
+   * back to back.
+   */
+  private initialStateRadiation(rng: FastRng): void {
+    const Q2 = this.isrQ2;
+    if (!(Q2 > ISR_T0)) return;
+    const sqrtS = this.opts.sqrtS;
+    const aMz = this.opts.shower.alphaSMz;
+    const aMax = alphaS(ISR_T0, aMz);
+    const L0 = Math.log(Q2 / ISR_T0);
+    const Q = Math.sqrt(Q2);
+    const em = this.isrEmissions;
+    em.length = 0;
+    let Kx = 0, Ky = 0;
+    for (let leg = 0; leg < 2; leg++) {
+      const sign = leg === 0 ? 1 : -1;
+      let x = ys[2 + leg];
+      // overestimate per unit ln t: (α_s^max C/π) ln(Q/k_T) ≤ (α_s^max C/π) L0/2
+      const fHat = (aMax * this.isrC[leg] * L0) / (2 * Math.PI);
+      let t = Q2;
+      for (;;) {
+        t *= Math.pow(rng.uniform(), 1 / fHat);
+        if (t < ISR_T0) break;
+        if (rng.uniform() * aMax * L0 > alphaS(t, aMz) * Math.log(Q2 / t)) continue;
+        const kT = Math.sqrt(t);
+        const xi = x * Math.pow(kT / Q, rng.uniform());
+        if (x + xi > 0.99) continue;
+        x += xi;
+        const phi = 2 * Math.PI * rng.uniform() - Math.PI;
+        const y = sign * Math.log((xi * sqrtS) / kT);
+        em.push(kT, phi, y, sign, x);
+        Kx += kT * Math.cos(phi);
+        Ky += kT * Math.sin(phi);
+      }
+    }
+    if (em.length === 0) return;
+    // boost the hard system transversely by u = βγ = −K/E so that its p_T becomes −K exactly
+    const pl = this.partons;
+    let E = 0;
+    for (let i = 0; i < pl.n; i++) if (pl.status[i] === ST_ACTIVE) E += pl.e[i];
+    for (const arr of this.sysPassive) for (let k = 0; k < arr.length; k += 6) E += arr[k + 3];
+    const inv = this.invisible;
+    for (let k = 0; k < inv.length; k += 6) E += inv[k + 3];
+    const ux = -Kx / E, uy = -Ky / E;
+    const g = Math.sqrt(1 + ux * ux + uy * uy);
+    const boost = (px: number, py: number, e: number): [number, number, number] => {
+      const up = ux * px + uy * py;
+      const f = up / (1 + g) + e;
+      return [px + f * ux, py + f * uy, g * e + up];
+    };
+    for (let i = 0; i < pl.n; i++) [pl.px[i], pl.py[i], pl.e[i]] = boost(pl.px[i], pl.py[i], pl.e[i]);
+    const boostArr = (arr: number[]): void => {
+      for (let k = 0; k < arr.length; k += 6) [arr[k], arr[k + 1], arr[k + 3]] = boost(arr[k], arr[k + 1], arr[k + 3]);
+    };
+    for (const arr of this.sysPassive) boostArr(arr);
+    boostArr(inv);
+    // the emitted gluons: each joined to both beams, showered from its k_T², hadronised as its own system
+    for (let k = 0; k < em.length; k += 5) {
+      const sys = this.newSystem(-1);
+      const a = this.tags.fresh(), b = this.tags.fresh();
+      const gl = this.addOutgoing(em[k], em[k + 1], em[k + 2], 0, 1, PDG.g, ST_ACTIVE, sys, a, b);
+      const xa = Math.min(1, em[k + 4]);
+      const m = [gl, this.anchor(em[k + 3], xa, 0, a), this.anchor(-em[k + 3], xa, b, 0)];
+      showerSystem(pl, m, em[k] * em[k], this.tags, rng, this.opts.shower);
+    }
+  }
+
+  private isrEmissions: number[] = [];
 
   private anchor(beamSign: number, x: number, col: number, acol: number): number {
     const E = (x * this.opts.sqrtS) / 2;
@@ -163,6 +252,11 @@ export class EventGenerator {
     }
     const phi = 2 * Math.PI * rng.uniform() - Math.PI;
     const [y3, y4, x1, x2] = ys;
+    this.isrQ2 = pT * pT;
+    // incoming legs: q q̄ for V + Z, g g for ggF H, q g for V + parton (either way round)
+    if (invisible) this.isrC = [CF, CF];
+    else if (proc === 'higgs-bb') this.isrC = [CA, CA];
+    else this.isrC = rng.uniform() < 0.5 ? [CF, CA] : [CA, CF];
     // the boson and its decay system
     let bosonPdg: number = PDG.H;
     if (proc === 'z-jets') bosonPdg = PDG.Z;
@@ -249,6 +343,8 @@ export class EventGenerator {
     }
     const phi = 2 * Math.PI * rng.uniform() - Math.PI;
     const [y3, y4] = ys;
+    this.isrQ2 = pT * pT;
+    this.isrC = [CA, CA]; // gg → tt̄ dominates
     const taggedSign = rng.uniform() < 0.5 ? 1 : -1; // the tagged top (row 3) is t or t̄
     const s3 = this.newSystem(-1);
     const t3 = this.addOutgoing(pT, phi, y3, m3, 1, taggedSign * PDG.t, 0, s3);
@@ -350,12 +446,15 @@ export class EventGenerator {
     const phi = 2 * Math.PI * rng.uniform() - Math.PI;
     const [y3, y4, x1, x2] = ys;
     const [gg, qg] = qcdMix((2 * pT) / this.opts.sqrtS);
+    this.isrQ2 = pT * pT;
     const sys = this.newSystem(-1);
     const T = this.tags;
     const members: number[] = [];
     const u = rng.uniform();
     const beamX = (s: number): number => (s > 0 ? x1 : x2);
     const A = rng.uniform() < 0.5 ? 1 : -1; // a random beam
+    // incoming legs as the outgoing flavours (gg → gg, qg → qg, qq → qq dominate at LO)
+    this.isrC = u < gg ? [CA, CA] : u < gg + qg ? (rng.uniform() < 0.5 ? [CF, CA] : [CA, CF]) : [CF, CF];
     if (u < gg) {
       const c1 = T.fresh(), c2 = T.fresh(), c3 = T.fresh();
       if (rng.uniform() < 0.5) {

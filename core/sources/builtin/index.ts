@@ -24,7 +24,7 @@ export { TRUTH_HARD, TRUTH_RESONANCE, TRUTH_SHOWER_HEAVY } from './event';
  * Version of the generator's output for the pipeline's stage keys (CONTRACTS "Run directory"): bump it whenever
  * the same settings and seed would give different events, so cached samples are regenerated.
  */
-export const BUILTIN_GENERATOR_VERSION = 1;
+export const BUILTIN_GENERATOR_VERSION = 2;
 
 export interface BuiltinSettings {
   process: BuiltinProcess;
