@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseProgressLine, type HmlProgressEvent } from '../../protocol/progress';
@@ -55,6 +55,8 @@ function metricsOf(path: string): unknown {
 }
 
 let reference: unknown;
+/** Committed generate and dataset stages of the end-to-end test, for the kill test (same analysis, same keys). */
+const seeded = mkdtempSync(join(tmpdir(), 'hml-run-seed-'));
 
 test('hml run end to end: NDJSON progress, results.json, table, bundles; second run all cached', () => {
   const file = analysisFile();
@@ -94,6 +96,9 @@ test('hml run end to end: NDJSON progress, results.json, table, bundles; second 
   const hist = hml(['status', file, '--runs', '--format', 'json']);
   assert.equal((JSON.parse(hist.stdout) as unknown[]).length, 2);
   reference = metricsOf(file);
+  // the kill test below starts from these events and dataset instead of generating them again
+  const runDir = join(file, '..', '.hml', 'tiny');
+  for (const n of readdirSync(runDir).filter((x) => /^(generate|dataset)-/.test(x))) cpSync(join(runDir, n), join(seeded, n), { recursive: true });
   // a changed method setting re-runs only that method and what follows
   writeFileSync(file, ANALYSIS.replace('trees: 12', 'trees: 8'));
   const st2 = JSON.parse(hml(['status', file, '--format', 'json']).stdout) as { stages: { stage: string; status: string }[] };
@@ -110,6 +115,8 @@ test('hml run end to end: NDJSON progress, results.json, table, bundles; second 
 
 test('kill -9 inside training: the next run reuses events and dataset and gives identical results', () => {
   const file = analysisFile();
+  assert.ok(readdirSync(seeded).length >= 3, 'the end-to-end test ran first');
+  cpSync(seeded, join(file, '..', '.hml', 'tiny'), { recursive: true });
   const killed = hml(['run', file, '--progress', 'json', '--threads', '1'], { HML_TEST_KILL_AT: 'train:bdt:trees-6' });
   assert.equal(killed.signal, 'SIGKILL');
   const resumed = hml(['run', file, '--progress', 'json', '--threads', '1']);
