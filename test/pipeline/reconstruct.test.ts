@@ -15,8 +15,8 @@ const ANALYSIS = `hml: 1
 name: reco
 seed: 5
 samples:
-  w: { label: signal, generator: { engine: builtin, process: w-jets, events: 120, pt: [250, 300] } }
-  q: { label: background, generator: { engine: builtin, process: qcd-jets, events: 120, pt: [250, 300] } }
+  w: { label: signal, generator: { engine: builtin, process: w-jets, events: 60, pt: [250, 300] } }
+  q: { label: background, generator: { engine: builtin, process: qcd-jets, events: 60, pt: [250, 300] } }
 reconstruction:
   fatjet: { algorithm: antikt, r: 1.0, min_pt: 200 }
   jet: { algorithm: antikt, r: 0.4, min_pt: 20 }
@@ -84,7 +84,7 @@ test('reconstruct stages: same files and datasets with --jobs 1 --threads 1 and 
   assert.deepEqual([st['reconstruct:w'], st['reconstruct:q'], st['dataset:feats'], st['dataset:imgs']], ['finished', 'finished', 'finished', 'finished']);
   // a changed dataset only: the jets are reused
   writeFileSync(a, ANALYSIS.replace('min_pt: 20', 'min_pt: 30').replace('pixels: [9, 9]', 'pixels: [7, 7]'));
-  const four = await runSession(openSession(a), { jobs: 2, threads: 2 });
+  const four = await runSession(openSession(a), { jobs: 1, threads: 1 });
   const st4 = states(four);
   assert.deepEqual([st4['reconstruct:w'], st4['dataset:feats'], st4['dataset:imgs']], ['cached', 'cached', 'finished']);
   assert.ok(readdirSync(four.runDir).some((n) => n.startsWith('dataset-imgs-')));
