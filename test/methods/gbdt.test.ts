@@ -39,11 +39,12 @@ test('same seed gives a byte-identical model, also with row and feature subsampl
   assert.notEqual(JSON.stringify(a.model.toJSON()), JSON.stringify(c.model.toJSON()));
 });
 
-test('worker threads change nothing: 1, 2 and 3 threads give the same model (histograms, gradients, margins, subsampling)', async () => {
+test('worker threads change nothing: 1, 2 and 3 threads give the same model (binning, histograms, partitions, gradients, margins, subsampling)', async () => {
   // ≥ 32,768 rows, so that the engine really starts workers and splits rows into several chunks
   const train = makeArrays(40000, 5, 21, gaussianRow(0.05));
   const ds = makeDataset('toy', names, units, train, train);
-  for (const settings of [{ trees: 6, maxDepth: 3 }, { trees: 4, maxDepth: 4, subsample: 0.8, growth: 'lossguide' as const, maxLeaves: 9 }]) {
+  // depth 7: levels of up to 64 nodes, split in several batches of pieces (threads.ts splitNodes)
+  for (const settings of [{ trees: 6, maxDepth: 3 }, { trees: 2, maxDepth: 7 }, { trees: 4, maxDepth: 4, subsample: 0.8, growth: 'lossguide' as const, maxLeaves: 9 }]) {
     const models: string[] = [];
     for (const threads of [1, 2, 3]) {
       const r = await trainGbdt(ds, settings, { seed: 5n, threads });
