@@ -10,18 +10,18 @@ export type Codes = Uint16Array | Uint32Array;
  * Gradient/hessian histogram of rows[begin..end) into `hist` (zeroed first). `codes` is the row-major matrix of
  * `f · 256 + bin`, so the (g, h) pair of a code lives at hist[2·code], hist[2·code + 1].
  */
-export function buildHist(hist: Float64Array, codes: Codes, F: number, rows: Uint32Array, begin: number, end: number, grad: Float64Array, hess: Float64Array): void {
+export function buildHist(hist: Float64Array, codes: Codes, F: number, rows: Uint32Array, begin: number, end: number, gh: Float64Array): void {
   hist.fill(0);
-  addHist(hist, codes, F, rows, begin, end, grad, hess);
+  addHist(hist, codes, F, rows, begin, end, gh);
 }
 
 /** Adds the rows[begin..end) to `hist` (see buildHist). */
-export function addHist(hist: Float64Array, codes: Codes, F: number, rows: Uint32Array, begin: number, end: number, grad: Float64Array, hess: Float64Array): void {
+export function addHist(hist: Float64Array, codes: Codes, F: number, rows: Uint32Array, begin: number, end: number, gh: Float64Array): void {
   const F2 = F & ~1;
   for (let k = begin; k < end; k++) {
     const r = rows[k];
-    const g = grad[r];
-    const h = hess[r];
+    const g = gh[2 * r];
+    const h = gh[2 * r + 1];
     const o = r * F;
     // two features per iteration: fewer loop branches in the hottest loop of the engine
     let f = 0;
@@ -53,7 +53,7 @@ export function gradientRange(
   end: number,
   options: { tree: boolean; init: boolean; gradients: boolean; loss: boolean; lossAt: number },
 ): void {
-  const { margin, y, w, grad, hess, rows, cols, tree } = a;
+  const { margin, y, w, gh, rows, cols, tree } = a;
   const n = margin.length;
   if (options.tree) for (let i = begin; i < end; i++) margin[i] += treeValue(tree, cols, n, i);
   if (options.init) for (let i = begin; i < end; i++) rows[i] = i;
@@ -62,9 +62,9 @@ export function gradientRange(
     // the common case in its own loop (no weight, no loss): the same arithmetic, as (p − y)·1 = p − y exactly
     for (let i = begin; i < end; i++) {
       const p = 1 / (1 + Math.exp(-margin[i]));
-      grad[i] = p - y[i];
+      gh[2 * i] = p - y[i];
       const h = p * (1 - p);
-      hess[i] = h > 1e-16 ? h : 1e-16;
+      gh[2 * i + 1] = h > 1e-16 ? h : 1e-16;
     }
     return;
   }
@@ -74,9 +74,9 @@ export function gradientRange(
     const p = 1 / (1 + Math.exp(-margin[i]));
     const wi = w ? w[i] : 1;
     const yi = y[i];
-    grad[i] = (p - yi) * wi;
+    gh[2 * i] = (p - yi) * wi;
     const h = p * (1 - p);
-    hess[i] = (h > 1e-16 ? h : 1e-16) * wi;
+    gh[2 * i + 1] = (h > 1e-16 ? h : 1e-16) * wi;
     if (options.loss) {
       // −log p for signal, −log(1 − p) for background, clamped so that a saturated p gives a large finite loss
       const q = yi === 1 ? p : 1 - p;
@@ -157,7 +157,7 @@ export function histUnit(a: SharedArrays, h: number, out: Float64Array): void {
     const len = right ? batch.uEnd[u] - batch.uBegin[u] - nl : nl;
     const from = p0 > hb ? p0 : hb;
     const to = p0 + len < he ? p0 + len : he;
-    if (from < to) addHist(out, a.codes, a.F, src, batch.uBegin[u] + from - p0, batch.uBegin[u] + to - p0, a.grad, a.hess);
+    if (from < to) addHist(out, a.codes, a.F, src, batch.uBegin[u] + from - p0, batch.uBegin[u] + to - p0, a.gh);
   }
 }
 
@@ -310,8 +310,8 @@ export interface SharedArrays {
   scratch: Uint32Array;
   scratchR: Uint32Array;
   batch: SplitBatch;
-  grad: Float64Array;
-  hess: Float64Array;
+  /** Gradient and hessian of row i at gh[2i], gh[2i + 1] (one cache line for both in the histogram loop). */
+  gh: Float64Array;
   margin: Float64Array;
   y: Float64Array;
   w: Float64Array | undefined;
@@ -339,7 +339,7 @@ export function runShare(a: SharedArrays, _id: number): void {
     if (c >= chunks) break;
     const cb = chunkStart(begin, L, chunks, c);
     const ce = chunkStart(begin, L, chunks, c + 1);
-    if (task === TASK.HIST) buildHist(a.partials.subarray(c * stride, (c + 1) * stride), a.codes, a.F, a.rows, cb, ce, a.grad, a.hess);
+    if (task === TASK.HIST) buildHist(a.partials.subarray(c * stride, (c + 1) * stride), a.codes, a.F, a.rows, cb, ce, a.gh);
     else if (task === TASK.PARTITION) partitionUnit(a, c);
     else if (task === TASK.PLACE_HIST) {
       const hUnits = ctrl[CTRL.H_UNITS];

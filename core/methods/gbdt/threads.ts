@@ -91,8 +91,7 @@ export class Engine {
       batch: Object.fromEntries(
         ['nodeFeature', 'nodeBin', 'nodeDefaultLeft', 'nodeU0', 'nodeU1', 'uNode', 'uBegin', 'uEnd', 'uLeft', 'uLo', 'uRo', 'hNode', 'hBegin', 'hEnd', 'hRight'].map((k) => [k, i32(slotCount(F))]),
       ) as unknown as SplitBatch,
-      grad: f64(n),
-      hess: f64(n),
+      gh: f64(2 * n),
       margin: f64(n),
       y: shared(y),
       w: w ? shared(w) : undefined,
@@ -141,7 +140,7 @@ export class Engine {
     const a = this.arrays;
     const chunks = chunkCount(end - begin);
     if (chunks === 1) {
-      buildHist(out, a.codes, a.F, a.rows, begin, end, a.grad, a.hess);
+      buildHist(out, a.codes, a.F, a.rows, begin, end, a.gh);
       return;
     }
     this.run(TASK.HIST, begin, end, chunks, false);
