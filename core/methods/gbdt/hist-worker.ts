@@ -1,6 +1,6 @@
 /**
  * Worker thread of the gbdt engine: binds to one training's shared arrays, then runs its share of each task
- * (histogram chunks, gradient chunks) when the main thread bumps the generation counter, until told to stop.
+ * (binning, gradient, histogram, partition and margin units) when the main thread bumps the generation counter, until told to stop.
  * Runs from tsx (via hist-worker-dev.mjs) and from the bundle (dist/gbdt-worker.mjs).
  */
 import { parentPort } from 'node:worker_threads';
