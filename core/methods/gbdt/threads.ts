@@ -29,8 +29,8 @@ export interface Segment {
 /**
  * Runs the engine's hot loops (binning, gradients, histograms, partitions, margin updates) on the main thread plus
  * optional worker threads; what stays on the calling thread is the split search and the adding of chunk
- * histograms. A depthwise level costs two tasks whatever its number of nodes (`splitNodes`), a tree of depth d
- * about 2d + 3.
+ * histograms. A depthwise level costs two tasks whatever its number of nodes (`splitNodes`), so a tree of depth d
+ * costs 2(d − 1) + 3 (gradients, root histogram, levels, margins; the last level is not partitioned).
  *
  * Determinism: work is cut into chunks whose boundaries depend only on the row-range length (kernels.ts
  * `chunkCount`), each chunk's partial result goes to its own slot, and the main thread adds the slots in chunk
