@@ -7,9 +7,10 @@
  *
  * The result must be exactly what a full parse gives, so anything unusual falls back to one (returns undefined):
  * a previous document with YAML errors or warnings, anchors or aliases anywhere, flow-style root, an edit that
- * crosses an entry's boundary or changes its indentation, an entry that no longer parses alone into exactly one
- * clean key at the same place, a renamed key equal to a sibling's, or any range of an outer node that ends inside
- * the edited entry. test/analysis/incremental.test.ts compares both on random edits.
+ * crosses an entry's boundary or changes its indentation, an edit in the last entry of a section or of the file
+ * (where the parents' ends depend on it), an entry that no longer parses (in its context) into exactly one clean key
+ * at the same place, a renamed key equal to a sibling's, or any range of an outer node that ends inside the edited
+ * entry. test/analysis/incremental.test.ts compares both on random edits from a fixed seed.
  */
 import { isAlias, isMap, isScalar, parseDocument, visit, type Document, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 
@@ -117,13 +118,32 @@ export function reparseIncremental(previousText: string, previous: Document | un
   const block = findBlock(previousText, root, from, to);
   if (!block) return undefined;
   const newEnd = block.end + delta;
-  const part = parseDocument(text.slice(block.start, newEnd), YAML_OPTIONS);
+  // The entry is parsed in the context a full parse sees: under a parent key (for a nested entry) and followed by
+  // the next line (a sibling's or an outer key's), so that trailing blank and comment lines end its nodes alike.
+  const prefix = block.keyStart > block.start ? 'x:\n' : '';
+  let nextEnd = newEnd;
+  while (nextEnd < text.length && text.charCodeAt(nextEnd) !== 10 && text.charCodeAt(nextEnd) !== 13) nextEnd++;
+  const base = block.start - prefix.length;
+  const part = parseDocument(prefix + text.slice(block.start, nextEnd), YAML_OPTIONS);
   if (part.errors.length || part.warnings.length) return undefined;
   const proot = part.contents as YamlNode | null;
-  if (!proot || !isMap(proot) || proot.flow || proot.items.length !== 1) return undefined;
-  const pair = proot.items[0] as Pair<YamlNode, YamlNode | null>;
+  if (!proot || !isMap(proot) || proot.flow || proot.items.length === 0) return undefined;
+  let entries: YAMLMap = proot;
+  const keyOffsets: number[] = [];
+  if (prefix) {
+    const outer = proot.items[0] as Pair<YamlNode, YamlNode | null>;
+    if (!isScalar(outer.key) || outer.key.range?.[0] !== 0 || !outer.value || !isMap(outer.value) || outer.value.flow) return undefined;
+    entries = outer.value;
+    for (const it of proot.items.slice(1)) keyOffsets.push((it as Pair<YamlNode>).key?.range?.[0] ?? -1);
+  }
+  for (const it of entries.items.slice(1)) keyOffsets.push((it as Pair<YamlNode>).key?.range?.[0] ?? -1);
+  // Besides the entry, at most the next line's key, where that line starts.
+  const nextKey = newEnd + (/^ */.exec(text.slice(newEnd, nextEnd))?.[0].length ?? 0);
+  if (keyOffsets.length > 1 || (keyOffsets.length === 1 && (nextEnd === newEnd || keyOffsets[0] + base !== nextKey))) return undefined;
+  if (keyOffsets.length === 0 && nextEnd > newEnd) return undefined;
+  const pair = entries.items[0] as Pair<YamlNode, YamlNode | null>;
   const key = pair.key;
-  if (!key || !isScalar(key) || !key.range || key.range[0] + block.start !== block.keyStart) return undefined;
+  if (!key || !isScalar(key) || !key.range || key.range[0] + base !== block.keyStart) return undefined;
   if (hasAnchorsOrAliases(part)) return undefined;
   // A renamed key must not equal a sibling's (a full parse would report a duplicate key on the parent map).
   for (let i = 0; i < block.map.items.length; i++) {
@@ -137,6 +157,9 @@ export function reparseIncremental(previousText: string, previous: Document | un
   const plan = (r: Range3 | null | undefined): void => {
     if (!r) return;
     for (const x of r) if (x > block.keyStart && x < block.end) inside = true;
+    // An outer node that ends with the block (its parents, when it is their last entry) ends where the block's
+    // content makes it end (trailing comment lines, end of text): only a full parse tells.
+    if (r[0] <= block.keyStart && (r[1] === block.end || r[2] === block.end)) inside = true;
     moves.push(r);
   };
   plan(previous.range as Range3);
@@ -147,11 +170,12 @@ export function reparseIncremental(previousText: string, previous: Document | un
   });
   if (inside) return undefined;
   for (const r of moves) for (let i = 0; i < 3; i++) if (r[i] >= block.end) r[i] += delta;
-  // The block's own root map carries the pair; its ranges are moved along and then dropped with it.
-  visit(proot, (_k, x) => {
+  const move = (_k: unknown, x: unknown): void => {
     const r = (x as { range?: Range3 | null } | null)?.range;
-    if (r) for (let i = 0; i < 3; i++) r[i] += block.start;
-  });
+    if (r) for (let i = 0; i < 3; i++) r[i] += base;
+  };
+  visit(key, move);
+  if (pair.value) visit(pair.value, move);
   block.map.items[block.index] = pair;
   cleanDocs.add(previous);
   return previous;
