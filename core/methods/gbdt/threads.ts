@@ -63,8 +63,12 @@ export class Engine {
     const sab = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(8, bytes));
     const f64 = (len: number): Float64Array => new Float64Array(sab(len * 8));
     const sharedCodes: Codes = F <= 256 ? new Uint16Array(sab(n * F * 2)) : new Uint32Array(sab(n * F * 4));
-    const sharedFeatures = new Float32Array(sab(n * F * 4));
-    sharedFeatures.set(features.subarray(0, n * F));
+    // workers need the features in shared memory; one thread bins from the caller's array (no copy)
+    let sharedFeatures = features;
+    if (threads > 1) {
+      sharedFeatures = new Float32Array(sab(n * F * 4));
+      sharedFeatures.set(features.subarray(0, n * F));
+    }
     const shared = (src: Float64Array): Float64Array => {
       const out = f64(src.length);
       out.set(src);
