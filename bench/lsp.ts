@@ -156,18 +156,27 @@ function quantiles(xs: number[]): { best: number; p50: number; p95: number; max:
 
 type Q = ReturnType<typeof quantiles>;
 
-function inProcess(text: string): { validate: Q; incremental: Q; complete: Q; hover: Q; afterEdit: Q } {
+/** CPU time of this process since `c0`, in ms (less disturbed than wall time on the shared machine). */
+const cpuMs = (c0: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(c0);
+  return (d.user + d.system) / 1000;
+};
+
+function inProcess(text: string): { validate: Q; validateCpu: Q; incremental: Q; incrementalCpu: Q; complete: Q; hover: Q; afterEdit: Q } {
   const lines = text.split('\n');
   const edits = lines.map((l, i) => (/^\s+(events|epochs|batch_size|trees|ptj): \d{2,}\s*$/.test(l) ? i : -1)).filter((i) => i >= 0);
   const v: number[] = [];
+  const vc: number[] = [];
   for (let r = 0; r < 30; r++) {
     const ln = edits[r % edits.length];
     const copy = lines.slice();
     copy[ln] = copy[ln].replace(/\d$/, (d) => String((Number(d) + 1) % 10));
     const t = copy.join('\n');
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     parseAnalysisText(t, 'file:///bench.hml.yaml');
     v.push(performance.now() - t0);
+    vc.push(cpuMs(c0));
   }
   // The same edits through the language service, as the server validates: the previous version's parse is
   // reused (incremental re-parse of the edited entry, core/analysis/incremental.ts).
@@ -175,13 +184,16 @@ function inProcess(text: string): { validate: Q; incremental: Q; complete: Q; ho
   const cur = lines.slice();
   svc.parse({ uri: 'file:///bench-incr.hml.yaml', version: 0, getText: () => cur.join('\n') });
   const inc: number[] = [];
+  const ic: number[] = [];
   for (let r = 0; r < 30; r++) {
     const ln = edits[r % edits.length];
     cur[ln] = cur[ln].replace(/\d$/, (x) => String((Number(x) + 1) % 10));
     const t = cur.join('\n');
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     svc.doValidation({ uri: 'file:///bench-incr.hml.yaml', version: r + 1, getText: () => t });
     inc.push(performance.now() - t0);
+    ic.push(cpuMs(c0));
   }
   const ls = getLanguageService();
   const d = { uri: 'file:///bench.hml.yaml', version: 1, getText: () => text };
@@ -213,7 +225,7 @@ function inProcess(text: string): { validate: Q; incremental: Q; complete: Q; ho
     stale.doComplete({ uri, version: r + 1, getText: () => t }, { line: ln, character: copy[ln].length - 1 });
     k.push(performance.now() - t0);
   }
-  return { validate: quantiles(v), incremental: quantiles(inc), complete: quantiles(c), hover: quantiles(h), afterEdit: quantiles(k) };
+  return { validate: quantiles(v), validateCpu: quantiles(vc), incremental: quantiles(inc), incrementalCpu: quantiles(ic), complete: quantiles(c), hover: quantiles(h), afterEdit: quantiles(k) };
 }
 
 // ------------------------------------------------------------------ driver runs
@@ -309,6 +321,7 @@ async function main(): Promise<void> {
   console.log(`\nin-process work (no transport), ms:  best / p50 / p95 / max`);
   console.log(`  validation after a one-digit edit (parse + schema + semantics, 30 edits): ${work.validate.best.toFixed(1)} / ${work.validate.p50.toFixed(1)} / ${work.validate.p95.toFixed(1)} / ${work.validate.max.toFixed(1)}   target ≤ 30 (full parse, the figure before incremental parsing)`);
   console.log(`  the same edits through the language service (incremental re-parse of the edited entry): ${work.incremental.best.toFixed(1)} / ${work.incremental.p50.toFixed(1)} / ${work.incremental.p95.toFixed(1)} / ${work.incremental.max.toFixed(1)}   target ≤ 30; ratio p50 ${(work.incremental.p50 / work.validate.p50).toFixed(2)}x`);
+  console.log(`  process CPU time of the same, best / p50: full ${work.validateCpu.best.toFixed(1)} / ${work.validateCpu.p50.toFixed(1)}, incremental ${work.incrementalCpu.best.toFixed(1)} / ${work.incrementalCpu.p50.toFixed(1)} (ratio p50 ${(work.incrementalCpu.p50 / work.validateCpu.p50).toFixed(2)}x)`);
   console.log(`  completion (200 positions, parsed document cached): ${work.complete.best.toFixed(2)} / ${work.complete.p50.toFixed(2)} / ${work.complete.p95.toFixed(2)} / ${work.complete.max.toFixed(2)}`);
   console.log(`  hover (200 positions): ${work.hover.best.toFixed(2)} / ${work.hover.p50.toFixed(2)} / ${work.hover.p95.toFixed(2)} / ${work.hover.max.toFixed(2)}`);
   console.log(`  completion right after an edit (previous parse + new text, 60 edits): ${work.afterEdit.best.toFixed(2)} / ${work.afterEdit.p50.toFixed(2)} / ${work.afterEdit.p95.toFixed(2)} / ${work.afterEdit.max.toFixed(2)}`);
