@@ -9,6 +9,7 @@
  */
 import { HmlError } from '../util/errors';
 import { attr, DT, GraphBuilder } from './onnx';
+import type { TreeEnsembleExport } from '../methods/gbdt/model';
 
 /** Network layers as in core/methods/nn/architecture.ts (plain data: the exporter needs no tfjs). */
 export type ExportActivation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'selu' | 'linear';
@@ -170,22 +171,8 @@ export function permuteConvKernel(k: Float32Array, size: number, cin: number, co
   return out;
 }
 
-/** The flat ai.onnx.ml TreeEnsemble attributes (as `GbdtModel.toTreeEnsemble()` returns them). */
-export interface TreeEnsembleSpec {
-  nFeatures: number;
-  baseMargin: number;
-  nodes: {
-    treeIds: number[];
-    nodeIds: number[];
-    featureIds: number[];
-    values: number[];
-    modes: ('BRANCH_LEQ' | 'LEAF')[];
-    trueNodeIds: number[];
-    falseNodeIds: number[];
-    missingTracksTrue: number[];
-  };
-  targets: { treeIds: number[]; nodeIds: number[]; ids: number[]; weights: number[] };
-}
+/** The flat ai.onnx.ml TreeEnsemble attributes (as `GbdtModel.toTreeEnsemble()` returns them; the graph adds the sigmoid). */
+export type TreeEnsembleSpec = Omit<TreeEnsembleExport, 'postTransform'>;
 
 /**
  * Boosted trees as `TreeEnsembleRegressor` (sum of leaves + base margin) followed by `Sigmoid`: the recipe's
