@@ -36,6 +36,13 @@ export function setPanelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, 
   });
 }
 
+/** Per method, the extreme test events recorded by the evaluate stage (undefined when none has them). */
+export function extremesOf(results: ResultsFile | null): EventToWebview['extremes'] {
+  const out: NonNullable<EventToWebview['extremes']> = {};
+  for (const m of results?.methods ?? []) if (m.extremes) out[m.name] = m.extremes;
+  return Object.keys(out).length ? out : undefined;
+}
+
 export function readResults(analysis: string): ResultsFile | null {
   const p = `${runDirOf(analysis)}/results.json`;
   if (!existsSync(p)) return null;
@@ -126,7 +133,7 @@ export class Panel {
     try {
       const r = await runCliJson<{ sample: string; from: number; total: number; events: Record<string, unknown> }>(this.ctx.cli(), ['events', this.key, ...(sample ? ['--sample', sample] : []), '--from', String(from), '--count', String(count), '--units', 'GeV']);
       this.eventsSample = r.sample;
-      this.post({ type: 'events', analysis: this.key, sample: r.sample, phoenix: r.events, from: r.from, total: r.total, show } satisfies EventToWebview);
+      this.post({ type: 'events', analysis: this.key, sample: r.sample, phoenix: r.events, from: r.from, total: r.total, show, extremes: extremesOf(readResults(this.key)) } satisfies EventToWebview);
     } catch (e) {
       void vscode.window.showErrorMessage(`HML: could not load events: ${(e as Error).message}`);
     }
@@ -159,9 +166,14 @@ export class Panel {
       case 'open-event-display':
         Panel.show('event-display', this.key, this.ctx);
         break;
-      case 'jump':
-        void vscode.window.showInformationMessage('HML: ranking events by a method\'s score is not available yet (needs per-event scores from the CLI).');
+      case 'jump': {
+        // the panel normally asks with load-events itself; this answers a bare jump with the first extreme event
+        const ex = extremesOf(readResults(this.key))?.[m.method];
+        const first = m.which === 'most-signal-like-background' ? ex?.mostSignalLikeBackground[0] : ex?.leastSignalLikeSignal[0];
+        if (first) await this.loadEvents(first.sample, first.event, 10, first.event);
+        else void vscode.window.showInformationMessage(`HML: no per-event scores for '${m.method}' yet; run the evaluate stage again.`);
         break;
+      }
     }
   }
 }

@@ -81,6 +81,18 @@ export interface MethodResult {
   cuts?: CutDescription[];
   importances?: Record<string, number>;
   trainSeconds?: number;
+  /**
+   * The most extreme test-split events, for the event display's jumps (optional: older results lack it).
+   * `mostSignalLikeBackground`: background rows, highest score first; `leastSignalLikeSignal`: signal rows,
+   * lowest score first. `event` is the 0-based index within `sample` (`hml events --sample S --from event`).
+   */
+  extremes?: { mostSignalLikeBackground: ExtremeEvent[]; leastSignalLikeSignal: ExtremeEvent[] };
+}
+
+export interface ExtremeEvent {
+  sample: string;
+  event: number;
+  score: number;
 }
 
 export interface SampleCutflow {

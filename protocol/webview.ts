@@ -2,7 +2,7 @@
  * Messages between the extension's panel hosts and the webviews (webviews/), typed once for both sides.
  * Host → webview carries data; webview → host asks for things only the host can do (save a file, load events).
  */
-import type { ResultsFile } from './results';
+import type { MethodResult, ResultsFile } from './results';
 
 /** One epoch-wise metric reported live by a running `train:<method>` stage. */
 export interface LiveEpoch {
@@ -63,6 +63,8 @@ export interface EventToWebview {
   extras?: Record<string, Record<string, number | string>>;
   /** Methods whose scores can be ranked. */
   methods?: string[];
+  /** Per method, its most extreme test events (results.json `extremes`): the jump buttons show only with these. */
+  extremes?: Record<string, NonNullable<MethodResult['extremes']>>;
 }
 
 export type DatasetToWebview = { type: 'dataset'; path: string; summary: DatasetSummaryLike };

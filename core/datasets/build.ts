@@ -102,6 +102,8 @@ class SampleStage {
   rawSum = 0;
   readonly weights = new GrowF64();
   readonly spectrum = new GrowF64();
+  /** Index within the sample's event stream of each kept row (what `hml events --from` counts). */
+  readonly events = new GrowF64();
   readonly cutEvents: number[];
   readonly cutRaw: number[];
   private dataFd: number;
@@ -179,7 +181,7 @@ export async function buildDataset(o: BuildDatasetOptions): Promise<BuildDataset
     const norms: SampleNormalisation[] = o.samples.map((s, i) => sampleNormalisation(s.name, { sum: stages[i].rawSum, n: stages[i].nStreamed }, s.crossSection, s.nGenerated));
     const counts = stages.map((st) => st.n);
     const N = counts.reduce((a, b) => a + b, 0);
-    const labels = new Int8Array(N), weights = new Float64Array(N), sampleIdx = new Int16Array(N);
+    const labels = new Int8Array(N), weights = new Float64Array(N), sampleIdx = new Int16Array(N), eventIdx = new Int32Array(N);
     const spectrum = o.trainWeights?.reweight ? new Float64Array(N) : undefined;
     let off = 0;
     stages.forEach((st, s) => {
@@ -189,6 +191,7 @@ export async function buildDataset(o: BuildDatasetOptions): Promise<BuildDataset
         weights[off + k] = w[k] * norms[s].scale;
         sampleIdx[off + k] = s;
       }
+      eventIdx.set(st.events.view, off);
       if (spectrum) spectrum.set(st.spectrum.view, off);
       off += st.n;
     });
@@ -237,6 +240,7 @@ export async function buildDataset(o: BuildDatasetOptions): Promise<BuildDataset
             ['weights', 'f64', pick(weights, (k) => new Float64Array(k))],
             ['train_weights', 'f64', trainingWeights(rows, labels, weights, o.trainWeights, spectrum)],
             ['sample', 'i16', pick(sampleIdx, (k) => new Int16Array(k))],
+            ['event', 'i32', pick(eventIdx, (k) => new Int32Array(k))],
           ];
           for (const [name, type, data] of small) w.dataset(`/${split}/${name}`, type, [], n).append(data);
           writeSplitAttributes(w, split, rep, rows, labels, weights, o.samples.map((x) => x.name), sampleIdx);
@@ -274,6 +278,7 @@ export async function buildDataset(o: BuildDatasetOptions): Promise<BuildDataset
 
 function streamBatch(batch: EventBatch, st: SampleStage, rep: Representation, o: BuildDatasetOptions, nCuts: number): void {
   const n = batch.size;
+  const first = st.nStreamed;
   st.nStreamed += n;
   let sel: Uint8Array | undefined;
   const w = batch.weights;
@@ -293,7 +298,7 @@ function streamBatch(batch: EventBatch, st: SampleStage, rep: Representation, o:
   const rows = rep.evaluate(batch, sel);
   st.append(rows.data, rows.mask);
   st.n += rows.n;
-  for (let i = 0; i < n; i++) if (!sel || sel[i]) st.weights.push(w[i]);
+  for (let i = 0; i < n; i++) if (!sel || sel[i]) { st.weights.push(w[i]); st.events.push(first + i); }
   const rw = o.trainWeights?.reweight;
   if (rw) {
     const col = o.evaluator ? o.evaluator(batch, rw.observable) : evaluateSimpleObservable(batch, rw.observable);
@@ -412,5 +417,6 @@ function writeSplitAttributes(w: H5Writer, split: SplitName, rep: Representation
   w.attribute(`/${split}/weights`, 'units', 'pb');
   w.attribute(`/${split}/sample`, 'meaning', 'index into sample_names (this attribute and the root one)');
   w.attribute(`/${split}/sample`, 'sample_names', sampleNames);
+  w.attribute(`/${split}/event`, 'meaning', '0-based index of the row\'s event within its sample\'s event stream (hml events --sample S --from N)');
 }
 

@@ -102,6 +102,7 @@ export class DatasetFile {
       labels,
       weights,
       sample,
+      event: read('event', 'i32', 1) as Int32Array | undefined,
       trainWeights: read('train_weights', 'f64', 1) as Float64Array | undefined,
       ...(this.info.kind === 'set' ? { features: main } : this.info.kind === 'image' ? { images: main } : { cloud: main, mask: read('mask', 'u8', this.info.rowShape[0]) as Uint8Array }),
     };
@@ -315,6 +316,7 @@ export function concatArrays(parts: readonly DatasetArrays[]): DatasetArrays {
     labels: cat((p) => p.labels, (k) => new Int8Array(k))!,
     weights: cat((p) => p.weights, (k) => new Float64Array(k))!,
     sample: cat((p) => p.sample, (k) => new Int16Array(k))!,
+    event: cat((p) => p.event, (k) => new Int32Array(k)),
     trainWeights: cat((p) => p.trainWeights, (k) => new Float64Array(k)),
     features: cat((p) => p.features, (k) => new Float32Array(k)),
     images: cat((p) => p.images, (k) => new Float32Array(k)),
@@ -346,6 +348,7 @@ export function takeRows(d: DatasetArrays, rows: ArrayLike<number>): DatasetArra
     labels: take(d.labels, (k) => new Int8Array(k))!,
     weights: take(d.weights, (k) => new Float64Array(k))!,
     sample: take(d.sample, (k) => new Int16Array(k))!,
+    event: take(d.event, (k) => new Int32Array(k)),
     trainWeights: take(d.trainWeights, (k) => new Float64Array(k)),
     features: take(d.features, (k) => new Float32Array(k)),
     images: take(d.images, (k) => new Float32Array(k)),
@@ -360,5 +363,5 @@ function takeRange(d: DatasetArrays, a: number, b: number): DatasetArrays {
     const size = x.length / Math.max(1, d.n);
     return x.subarray(a * size, b * size) as T;
   };
-  return { n: b - a, labels: sub(d.labels)!, weights: sub(d.weights)!, sample: sub(d.sample)!, trainWeights: sub(d.trainWeights), features: sub(d.features), images: sub(d.images), cloud: sub(d.cloud), mask: sub(d.mask) };
+  return { n: b - a, labels: sub(d.labels)!, weights: sub(d.weights)!, sample: sub(d.sample)!, event: sub(d.event), trainWeights: sub(d.trainWeights), features: sub(d.features), images: sub(d.images), cloud: sub(d.cloud), mask: sub(d.mask) };
 }

@@ -15,6 +15,8 @@ export interface DatasetArrays {
   readonly trainWeights?: Float64Array;
   /** Index into `Dataset.sampleNames` per row. */
   readonly sample: Int16Array;
+  /** 0-based index of each row's event within its sample's event stream (`hml events --from`); absent in older files. */
+  readonly event?: Int32Array;
   /** `set`: row-major (n, F); NaN where an object is missing. */
   readonly features?: Float32Array;
   /** `image`: row-major (n, H, W, C), channels last as tfjs. */

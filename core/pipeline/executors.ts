@@ -9,10 +9,10 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Analysis } from '../analysis/model';
-import type { Dataset } from '../datasets/types';
+import type { Dataset, DatasetArrays } from '../datasets/types';
 import type { EventBatch } from '../physics/events';
 import type { SavedModel, TrainedModel, TrainResult, MethodType, TrainContext } from '../methods/types';
-import { RESULTS_FORMAT_VERSION, type MethodResult, type ResultsFile, type SampleCutflow } from '../../protocol/results';
+import { RESULTS_FORMAT_VERSION, type ExtremeEvent, type MethodResult, type ResultsFile, type SampleCutflow } from '../../protocol/results';
 import { writeFileAtomic } from '../util/atomic';
 import { HmlError } from '../util/errors';
 import { EventWriter, readEventStore } from './eventstore';
@@ -180,7 +180,8 @@ export interface DatasetStageSummary {
 
 const datasetHere: StageExecutor = {
   kind: 'dataset',
-  version: 1,
+  // 2: splits gained the `event` array (per-row event index); older cached files are rebuilt once
+  version: 2,
   async execute(ctx) {
     const { loaded, versions } = shared(ctx);
     const a = loaded.analysis;
@@ -362,6 +363,26 @@ function requestedEfficiencies(metrics: readonly string[]): number[] {
   return effs.length ? effs : [0.5, 0.3];
 }
 
+/** How many events per kind the event display can jump through. */
+const EXTREME_COUNT = 10;
+
+/**
+ * The `n` highest-scoring background rows and the `n` lowest-scoring signal rows of a split, mapped back to
+ * (sample, event number) through the dataset's `event` array; undefined for datasets built without it.
+ * Non-finite scores are skipped; ties keep row order so results stay reproducible.
+ */
+export function extremeEvents(d: DatasetArrays, scores: ArrayLike<number>, sampleNames: readonly string[], n: number): MethodResult['extremes'] {
+  const ev = d.event;
+  if (!ev) return undefined;
+  const pickRows = (label: number, sign: 1 | -1): ExtremeEvent[] => {
+    const rows: number[] = [];
+    for (let r = 0; r < d.n; r++) if (d.labels[r] === label && Number.isFinite(scores[r])) rows.push(r);
+    rows.sort((a, b) => sign * (scores[b] - scores[a]) || a - b);
+    return rows.slice(0, n).map((r) => ({ sample: sampleNames[d.sample[r]], event: ev[r], score: scores[r] }));
+  };
+  return { mostSignalLikeBackground: pickRows(0, 1), leastSignalLikeSignal: pickRows(1, -1) };
+}
+
 const evaluate: StageExecutor = {
   kind: 'evaluate',
   version: 1,
@@ -384,6 +405,7 @@ const evaluate: StageExecutor = {
       const effs = requestedEfficiencies(s.evaluation.metrics);
       const presel: Record<string, number> = {};
       for (const [sample, rows] of Object.entries(summary.cutflow)) if (rows.length && rows[0].events > 0) presel[sample] = rows[rows.length - 1].events / rows[0].events;
+      const testScores = model.predict(ds.test);
       const result = buildMethodResult({
         name: m.name,
         type: m.type,
@@ -392,7 +414,7 @@ const evaluate: StageExecutor = {
         backend: rec.backend,
         train: scoredSplit(ds.train, model.predict(ds.train)),
         validation: ds.validation ? scoredSplit(ds.validation, model.predict(ds.validation)) : undefined,
-        test: scoredSplit(ds.test, model.predict(ds.test)),
+        test: scoredSplit(ds.test, testScores),
         curves: rec.curves,
         cuts: 'describe' in model && typeof model.describe === 'function' ? (model.describe as () => MethodResult['cuts'])() : undefined,
         importances: rec.importances,
@@ -406,7 +428,8 @@ const evaluate: StageExecutor = {
           seed: ctx.seed,
         },
       });
-      methods.push(result);
+      const extremes = extremeEvents(ds.test, testScores, ds.sampleNames, EXTREME_COUNT);
+      methods.push(extremes ? { ...result, extremes } : result);
       ctx.progress(++i, s.methods.length, 'methods');
       if (!seenCutflow.has(m.dataset)) {
         seenCutflow.add(m.dataset);

@@ -243,3 +243,38 @@ test('batched reader: seeded shuffle, every row exactly once, other epochs diffe
 async function* unitWeights(src: AsyncIterable<EventBatch>): AsyncGenerator<EventBatch> {
   for await (const b of src) yield { ...b, weights: new Float64Array(b.size).fill(1) };
 }
+
+test('event: every row maps back to the generated event it came from (sample + index, hml events --from)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hml-ds-'));
+  const o = options(dir, {}, 90);
+  const r = await buildDataset(o);
+  const ds = await readDataset(r.path);
+  // the leading fat jet's pT of every generated event, regenerated from the same seeded streams
+  const truth = async (seed: number, events: number, twoProng: boolean, sigma: number, missingEvery?: number): Promise<(number | undefined)[]> => {
+    const pts: (number | undefined)[] = [];
+    for await (const b of syntheticSample({ seed, events, batch: 64, twoProng, sigma, missingEvery })) {
+      const c = b.collections.get('fatjet')!;
+      for (let i = 0; i < b.size; i++) pts.push(c.offsets[i + 1] > c.offsets[i] ? Math.hypot(c.px[c.offsets[i]], c.py[c.offsets[i]]) : undefined);
+    }
+    return pts;
+  };
+  const want = [await truth(1, 700, true, 26, 7), await truth(2, 1300, false, 5000)];
+  const seen = [new Set<number>(), new Set<number>()];
+  for (const split of ['train', 'validation', 'test'] as const) {
+    const a = ds[split]!;
+    assert.ok(a.event, `${split} has the event array`);
+    for (let k = 0; k < a.n; k++) {
+      const s = a.sample[k], ev = a.event[k];
+      assert.ok(!seen[s].has(ev), `event ${ev} of sample ${s} appears once`);
+      seen[s].add(ev);
+      const pt = want[s][ev];
+      assert.ok(pt !== undefined, `row ${k} of ${split} points at event ${ev}, which has a fat jet`);
+      assert.ok(Math.abs(a.features![k * 4] - pt) <= 1e-4 * pt, `${split} row ${k}: fatjet0.pt ${a.features![k * 4]} = event ${ev}'s ${pt}`);
+    }
+  }
+  // every kept event exactly once: wjets loses every 7th (no fat jet), qcd keeps all
+  assert.equal(seen[0].size, 600);
+  assert.equal(seen[1].size, 1300);
+  const h = h5dump(r.path, 4);
+  assert.equal(h.objects['/test/event'].dtype, '<i4');
+});

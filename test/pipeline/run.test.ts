@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseProgressLine, type HmlProgressEvent } from '../../protocol/progress';
 import type { ResultsFile } from '../../protocol/results';
+import { readDataset } from '../../core/datasets/read';
+import { loadSavedModel } from '../../core/pipeline/executors';
+import type { SavedModel } from '../../core/methods/types';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'cli', 'main.ts');
@@ -58,7 +61,7 @@ let reference: unknown;
 /** Committed generate and dataset stages of the end-to-end test, for the kill test (same analysis, same keys). */
 const seeded = mkdtempSync(join(tmpdir(), 'hml-run-seed-'));
 
-test('hml run end to end: NDJSON progress, results.json, table, bundles; second run all cached', () => {
+test('hml run end to end: NDJSON progress, results.json, table, bundles; second run all cached', async () => {
   const file = analysisFile();
   const r = hml(['run', file, '--progress', 'json', '--jobs', '2', '--threads', '1']);
   assert.equal(r.status, 0, r.stderr);
@@ -77,6 +80,30 @@ test('hml run end to end: NDJSON progress, results.json, table, bundles; second 
   const auc = results.methods[1].metrics.find((m) => m.name === 'auc')!.value!;
   assert.ok(auc > 0.6, `BDT AUC ${auc}`);
   assert.ok(results.cutflow.length === 2);
+  // extremes: the 10 highest-scoring background and 10 lowest-scoring signal test rows, recomputed from the saved
+  // model on the dataset file and mapped back to (sample, event) through the dataset's `event` array
+  {
+    const runDir = join(file, '..', '.hml', 'tiny');
+    const dsDir = readdirSync(runDir).find((n) => n.startsWith('dataset-feats-'))!;
+    const ds = await readDataset(join(runDir, dsDir, 'dataset.h5'));
+    const test = ds.test;
+    for (const m of results.methods) {
+      const trainDir = readdirSync(runDir).find((n) => n.startsWith(`train-${m.name}-`))!;
+      const model = await loadSavedModel(JSON.parse(readFileSync(join(runDir, trainDir, 'model.json'), 'utf8')) as SavedModel);
+      const scores = model.predict(test);
+      const rows = (label: number): { sample: string; event: number; score: number }[] => Array.from({ length: test.n }, (_, r) => r)
+        .filter((r) => test.labels[r] === label).map((r) => ({ sample: ds.sampleNames[test.sample[r]], event: test.event![r], score: scores[r] }));
+      const bg = rows(0).sort((a, b) => b.score - a.score), sig = rows(1).sort((a, b) => a.score - b.score);
+      const ex = m.extremes!;
+      assert.ok(ex, `${m.name} has extremes`);
+      assert.equal(ex.mostSignalLikeBackground.length, 10);
+      assert.equal(ex.leastSignalLikeSignal.length, 10);
+      assert.deepEqual(ex.mostSignalLikeBackground.map((x) => x.score), bg.slice(0, 10).map((x) => x.score), `${m.name}: highest background scores`);
+      assert.deepEqual(ex.leastSignalLikeSignal.map((x) => x.score), sig.slice(0, 10).map((x) => x.score), `${m.name}: lowest signal scores`);
+      assert.ok(ex.mostSignalLikeBackground.every((x) => x.sample === 'q' && bg.some((y) => y.event === x.event && y.score === x.score)));
+      assert.ok(ex.leastSignalLikeSignal.every((x) => x.sample === 'w' && sig.some((y) => y.event === x.event && y.score === x.score)));
+    }
+  }
   // progress.ndjson holds the same events for an editor that re-attaches
   const file2 = readFileSync(join(file, '..', '.hml', 'tiny', 'progress.ndjson'), 'utf8').trim().split('\n');
   assert.equal(file2.length, evs.length);

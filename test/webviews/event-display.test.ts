@@ -11,9 +11,11 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { buildWebviews, cacheDir, launch, openPanel, removeBuild, until } from './harness';
 import { TYPE_COLOURS } from '../../webviews/event-display/draw';
+import type { ResultsFile } from '../../protocol/results';
 
 const events = JSON.parse(readFileSync(new URL('../fixtures/extension/events.json', import.meta.url), 'utf8')) as { sample: string; from: number; total: number; events: Record<string, Record<string, unknown>> };
 const summary = JSON.parse(readFileSync(new URL('../fixtures/extension/dataset-summary.json', import.meta.url), 'utf8')) as { features: { name: string; counts: number[][] }[]; splits: Record<string, { rows: number; perClass: number[] }> };
+const results = JSON.parse(readFileSync(new URL('../fixtures/extension/results.json', import.meta.url), 'utf8')) as ResultsFile;
 let browser: Browser;
 
 before(async () => {
@@ -65,6 +67,38 @@ test('event display: real events, navigation by keyboard, jets where η and φ p
   const asked = (await p.posted()).find((m) => m.type === 'load-events');
   assert.deepEqual({ from: asked?.from, show: asked?.show, sample: asked?.sample }, { from: 5, show: 5, sample: 'wjets' });
   assert.deepEqual(p.errors, []);
+  await p.page.close();
+});
+
+test('event display: jump buttons from results.json extremes load the least signal-like signal event and show its score', async () => {
+  const p = await openPanel(browser, 'event-display');
+  // without extremes (older results): no jump buttons
+  await p.send({ type: 'events', analysis: '/x/tiny.hml.yaml', sample: events.sample, phoenix: events.events, from: 0, total: events.total });
+  await p.page.waitForSelector('#eta-phi');
+  assert.equal(await p.page.$$eval('button[id^="jump-"]', (b) => b.length), 0);
+  const extremes = Object.fromEntries(results.methods.filter((m) => m.extremes).map((m) => [m.name, m.extremes!]));
+  const bdt = extremes.bdt;
+  assert.ok(bdt && bdt.leastSignalLikeSignal.length > 1, 'the fixture results carry extremes for bdt');
+  await p.send({ type: 'events', analysis: '/x/tiny.hml.yaml', sample: events.sample, phoenix: events.events, from: 0, total: events.total, extremes });
+  await p.page.waitForSelector('#jump-bdt-least-signal-like-signal');
+  assert.equal(await p.page.$$eval('button[id^="jump-"]', (b) => b.length), Object.keys(extremes).length * 2);
+  await p.page.click('#jump-bdt-least-signal-like-signal');
+  const target = bdt.leastSignalLikeSignal[0];
+  const asked = (await p.posted()).filter((m) => m.type === 'load-events').at(-1);
+  assert.deepEqual({ sample: asked?.sample, from: asked?.from, show: asked?.show }, { sample: target.sample, from: target.event, show: target.event });
+  // the host answers through hml events --sample --from (here: the fixture events re-numbered from that event on)
+  const phoenix = Object.fromEntries(Object.values(events.events).map((e, i) => [`Event ${target.event + i}`, { ...e, 'event number': target.event + i }]));
+  await p.send({ type: 'events', analysis: '/x/tiny.hml.yaml', sample: target.sample, phoenix, from: target.event, total: events.total, show: target.event });
+  await until(p.page, () => /event \d+ of/.test(document.getElementById('event-title')?.textContent ?? ''));
+  assert.equal(await p.page.textContent('#event-title'), `${target.sample}: event ${target.event} of ${events.total}`);
+  const obs = await p.page.$$eval('#event-observables tr', (rows) => Object.fromEntries(rows.map((r) => [r.querySelector('th')?.textContent ?? '', r.querySelector('td')?.textContent ?? ''])));
+  assert.equal(obs['score (bdt)'], target.score.toPrecision(4));
+  // the buttons survive the reply (it carried no extremes) and a second click walks to the next event of the list
+  await p.page.click('#jump-bdt-least-signal-like-signal');
+  const second = (await p.posted()).filter((m) => m.type === 'load-events').at(-1);
+  assert.deepEqual({ sample: second?.sample, from: second?.from }, { sample: bdt.leastSignalLikeSignal[1].sample, from: bdt.leastSignalLikeSignal[1].event });
+  assert.deepEqual(p.errors, []);
+  await p.page.screenshot({ path: join(cacheDir, 'event-display-jump.png'), fullPage: true });
   await p.page.close();
 });
 

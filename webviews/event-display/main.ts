@@ -13,7 +13,11 @@ interface State {
   msg?: EventToWebview;
   index: number;
   hidden: string[];
+  /** Position in each `method|which` list of extremes, so repeated clicks walk down the list. */
+  jumps?: Record<string, number>;
 }
+
+type Which = 'most-signal-like-background' | 'least-signal-like-signal';
 
 const api = vscodeApi();
 const state: State = (api.getState() as State | undefined) ?? { index: 0, hidden: [] };
@@ -45,6 +49,30 @@ function go(delta: number): void {
   }
 }
 
+/** Asks the host for the next extreme event of a method (the same `load-events` path as previous / next). */
+function jump(method: string, which: Which): void {
+  const ex = state.msg?.extremes?.[method];
+  if (!ex) return;
+  const list = which === 'most-signal-like-background' ? ex.mostSignalLikeBackground : ex.leastSignalLikeSignal;
+  const key = `${method}|${which}`;
+  const jumps = (state.jumps ??= {});
+  const k = jumps[key] ?? 0;
+  jumps[key] = (k + 1) % list.length;
+  save();
+  const target = list[k];
+  api.postMessage({ type: 'load-events', sample: target.sample, from: target.event, count: 10, show: target.event });
+}
+
+/** Scores of the shown event (sample, index in the sample) where it is one of a method's extremes. */
+function knownScores(sample: string, event: number): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [m, ex] of Object.entries(state.msg?.extremes ?? {})) {
+    const hit = [...ex.mostSignalLikeBackground, ...ex.leastSignalLikeSignal].find((x) => x.sample === sample && x.event === event);
+    if (hit) out.push([`score (${m})`, hit.score.toPrecision(4)]);
+  }
+  return out;
+}
+
 function layout(): void {
   const app = document.getElementById('app')!;
   app.replaceChildren();
@@ -55,10 +83,11 @@ function layout(): void {
   prev.addEventListener('click', () => go(-1));
   next.addEventListener('click', () => go(1));
   bar.append(title, prev, next);
-  for (const m of state.msg?.methods ?? []) {
-    for (const [which, label] of [['most-signal-like-background', 'most signal-like background'], ['least-signal-like-signal', 'least signal-like signal']] as const) {
-      const b = el('button', { type: 'button', text: `${m}: ${label}` });
-      b.addEventListener('click', () => api.postMessage({ type: 'jump', method: m, which }));
+  for (const [m, ex] of Object.entries(state.msg?.extremes ?? {})) {
+    for (const [which, label, list] of [['most-signal-like-background', 'most signal-like background', ex.mostSignalLikeBackground], ['least-signal-like-signal', 'least signal-like signal', ex.leastSignalLikeSignal]] as const) {
+      if (list.length === 0) continue;
+      const b = el('button', { type: 'button', id: `jump-${m}-${which}`, text: `${m}: ${label}`, title: `Next of the ${list.length} test events (score ${label === 'least signal-like signal' ? 'lowest' : 'highest'} first)` });
+      b.addEventListener('click', () => jump(m, which));
       bar.append(b);
     }
   }
@@ -113,6 +142,7 @@ export function draw(): void {
   timings.push(performance.now() - t0);
   title!.textContent = `${state.msg.sample}: event ${e.number}${state.msg.total ? ` of ${state.msg.total}` : ''}`;
   const rows = eventSummary(e);
+  rows.push(...knownScores(state.msg.sample, state.msg.from + Math.min(state.index, events.length - 1)));
   const extra = state.msg.extras?.[e.key];
   if (extra) for (const [k, v] of Object.entries(extra)) rows.push([k, typeof v === 'number' ? v.toPrecision(4) : v]);
   const tbl = el('table', { id: 'event-observables' });
@@ -133,7 +163,8 @@ window.addEventListener('keydown', (ev) => {
 window.addEventListener('message', (ev: MessageEvent<EventToWebview>) => {
   const msg = ev.data;
   if (msg.type !== 'events') return;
-  state.msg = msg;
+  // a reply to a jump or a page load may come without the extremes: keep the ones already known
+  state.msg = msg.extremes || !state.msg?.extremes ? msg : { ...msg, extremes: state.msg.extremes };
   events = readPhoenixFile(msg.phoenix);
   state.index = Math.max(0, Math.min(events.length - 1, (msg.show ?? msg.from) - msg.from));
   save();
