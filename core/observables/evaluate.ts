@@ -88,14 +88,14 @@ function parseOrThrow(text: string, cut: boolean, opts: EvaluateOptions): ExprNo
 /** Evaluates an observable expression (text or parsed tree) on every event of the batch. */
 export function evaluateObservable(batch: EventBatch, expr: string | ExprNode, opts: EvaluateOptions = {}): Column {
   const ast = typeof expr === 'string' ? parseOrThrow(expr, false, opts) : expr;
-  return new Evaluator(batch, opts).eval(ast);
+  return new Evaluator(batch, opts).evalNode(ast);
 }
 
 /** Evaluates one cut to a per-event mask (1 = pass), reducing ragged results with `all`. */
 export function evaluateCut(batch: EventBatch, expr: string | ExprNode, opts: EvaluateOptions = {}): Uint8Array {
   const ast = typeof expr === 'string' ? parseOrThrow(expr, true, opts) : expr;
   const ev = new Evaluator(batch, opts);
-  const v = ev.reduce(ev.eval(ast), 'all');
+  const v = ev.reduce(ev.evalNode(ast), 'all');
   const mask = new Uint8Array(batch.size);
   for (let i = 0; i < batch.size; i++) mask[i] = v.values[i] === 1 ? 1 : 0;
   return mask;
@@ -150,20 +150,20 @@ class Evaluator {
     return { kind: 'scalar', values: new Float64Array(this.batch.size).fill(fill) };
   }
 
-  eval(node: ExprNode): Column {
+  evalNode(node: ExprNode): Column {
     switch (node.kind) {
       case 'number':
         return this.scalar(node.value);
       case 'observable':
         return this.observable(node);
       case 'unary':
-        return this.map1(this.eval(node.operand), node.op === '-' ? (x) => -x : (x) => x);
+        return this.map1(this.evalNode(node.operand), node.op === '-' ? (x) => -x : (x) => x);
       case 'binary': {
         const f = node.op === '+' ? (a: number, b: number) => a + b : node.op === '-' ? (a: number, b: number) => a - b : node.op === '*' ? (a: number, b: number) => a * b : (a: number, b: number) => a / b;
-        return this.map2(this.eval(node.left), this.eval(node.right), f);
+        return this.map2(this.evalNode(node.left), this.evalNode(node.right), f);
       }
       case 'compare': {
-        const vals = node.operands.map((o) => this.eval(o));
+        const vals = node.operands.map((o) => this.evalNode(o));
         let out: Column | undefined;
         node.ops.forEach((op, i) => {
           const f = compareFn(op);
@@ -173,15 +173,15 @@ class Evaluator {
         return out as Column;
       }
       case 'logical':
-        return this.logical(this.eval(node.left), this.eval(node.right), node.op);
+        return this.logical(this.evalNode(node.left), this.evalNode(node.right), node.op);
       case 'not':
-        return this.map1(this.eval(node.operand), (x) => (x === 1 ? 0 : 1));
+        return this.map1(this.evalNode(node.operand), (x) => (x === 1 ? 0 : 1));
       case 'reduce': {
-        const r = this.reduce(this.eval(node.operand), node.mode);
+        const r = this.reduce(this.evalNode(node.operand), node.mode);
         return node.veto ? this.map1(r, (x) => (x === 1 ? 0 : 1)) : r;
       }
       case 'call':
-        return this.call(node.name, node.args.map((a) => this.eval(a)));
+        return this.call(node.name, node.args.map((a) => this.evalNode(a)));
       case 'error':
         throw new HmlError('expression.invalid', 'the expression has syntax errors; fix them before evaluating');
     }
